@@ -1,0 +1,107 @@
+import type { Attributes, MeterProvider } from '@opentelemetry/api';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { SeverityName } from './severity.ts';
+import type { SamplingOptions } from './sampling-options.ts';
+import type { RedactionOptions } from './redaction-options.ts';
+import type { DeliveryOptions } from './delivery-options.ts';
+
+/** Where kept records go. `OTEL_LOGS_EXPORTER` picks one when the option is not given. */
+export type ExporterName = 'otlp' | 'console' | 'file' | 'none';
+
+/** OTLP/HTTP protocols; `grpc` is not supported (use a Collector's OTLP/HTTP receiver). */
+export type OtlpProtocol = 'http/protobuf' | 'http/json';
+
+export interface OtlpOptions {
+  /**
+   * Full URL of the logs endpoint, used verbatim.
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (verbatim), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`.
+   * Default: `http://localhost:4318/v1/logs`.
+   */
+  url?: string;
+  /** Env: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Default: `http/protobuf`. */
+  protocol?: OtlpProtocol;
+  /** Extra request headers. Env: `OTEL_EXPORTER_OTLP_LOGS_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS`. Default: none. */
+  headers?: Record<string, string>;
+  /** Per-request timeout. Env: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. Default: 10000 ms. */
+  timeoutMillis?: number;
+  /** Env: `OTEL_EXPORTER_OTLP_LOGS_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION`. Default: `none`. */
+  compression?: 'gzip' | 'none';
+}
+
+export interface FileSinkOptions {
+  /** Path of the OTLP JSON lines file. Env: `LOGWEAVE_FILE_PATH`. Default: `./logweave-logs.jsonl`. */
+  path?: string;
+  /** Rotate when the file would grow past this many bytes. Env: `LOGWEAVE_FILE_MAX_BYTES`. Default: 52428800 (50 MiB). */
+  maxBytes?: number;
+  /** Rotated files kept beside the live one (`.1` newest). Env: `LOGWEAVE_FILE_MAX_FILES`. Default: 5. */
+  maxFiles?: number;
+}
+
+/** The official `BatchLogRecordProcessor`'s settings, named as in the SDK. */
+export interface BatchOptions {
+  /** Records waiting for export; past it new records are dropped and counted (`queue_full`). Env: `OTEL_BLRP_MAX_QUEUE_SIZE`. Default: 2048. */
+  maxQueueSize?: number;
+  /** Env: `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE`. Default: 512. */
+  maxExportBatchSize?: number;
+  /** Env: `OTEL_BLRP_SCHEDULE_DELAY`. Default: 1000 ms. */
+  scheduledDelayMillis?: number;
+  /** Env: `OTEL_BLRP_EXPORT_TIMEOUT`. Default: 30000 ms. */
+  exportTimeoutMillis?: number;
+}
+
+export interface LimitOptions {
+  /** Env: `OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`. Default: 128. */
+  attributeCountLimit?: number;
+  /**
+   * Longer string values are truncated. Unlike the SDK's default (unlimited) this is finite.
+   * Env: `OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`. Default: 8192.
+   */
+  attributeValueLengthLimit?: number;
+}
+
+export interface RequestIdOptions {
+  /** Incoming and outgoing header that carries the request id. Env: `LOGWEAVE_REQUEST_ID_HEADER`. Default: `x-request-id`. */
+  header?: string;
+  /** Longest accepted incoming id; longer ones are replaced. Default: 128. */
+  maxLength?: number;
+}
+
+/** Everything `createLogging()` accepts. Precedence: 1. these options 2. the config file 3. env vars 4. defaults. */
+export interface LoggingOptions {
+  /** `service.name` on the resource. Env: `OTEL_SERVICE_NAME`. Default: `unknown_service:node`. */
+  serviceName?: string;
+  /** Merged over `OTEL_RESOURCE_ATTRIBUTES`. Default: none. */
+  resourceAttributes?: Attributes;
+  /** Minimum severity the facade and the SDK emit at all; below it calls are no-ops. Env: `LOGWEAVE_LEVEL`. Default: `info`. */
+  level?: SeverityName;
+  /** A name, or any `LogRecordExporter`. Env: `OTEL_LOGS_EXPORTER`. Default: `otlp`. */
+  exporter?: ExporterName | LogRecordExporter;
+  otlp?: OtlpOptions;
+  file?: FileSinkOptions;
+  batch?: BatchOptions;
+  limits?: LimitOptions;
+  requestId?: RequestIdOptions;
+  /** Sampling policy; absent means every record is kept. See the README's sampling section. */
+  sampling?: SamplingOptions;
+  /** Secret removal before anything is buffered or exported. On by default. */
+  redaction?: RedactionOptions;
+  /** Durable export (spool) and exit handling. */
+  delivery?: DeliveryOptions;
+  /** YAML or JSON file with the same shape as these options. Env: `LOGWEAVE_CONFIG`. Default: none. */
+  config?: string;
+  /**
+   * Flush on SIGTERM/SIGINT within `shutdownTimeoutMillis`, then let the process end as it would have.
+   * Env: `LOGWEAVE_HANDLE_SIGNALS`. Default: true.
+   */
+  handleSignals?: boolean;
+  /** Upper bound for the flush at shutdown and on signals. Env: `LOGWEAVE_SHUTDOWN_TIMEOUT`. Default: 5000 ms. */
+  shutdownTimeoutMillis?: number;
+  /** Minimum time between two stderr diagnostics with the same reason. Env: `LOGWEAVE_DIAGNOSTIC_INTERVAL`. Default: 60000 ms. */
+  diagnosticIntervalMillis?: number;
+  /** Receives logweave's own diagnostic lines. Default: writes to `process.stderr`. */
+  diagnosticWriter?: (line: string) => void;
+  /** Where logweave's own metrics (kept/dropped counts) are recorded. Default: none. */
+  meterProvider?: MeterProvider;
+  /** Environment to read instead of `process.env` (tests, embedding). Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { SEVERITY_NAMES } from './severity.ts';
+import { samplingSchema } from './sampling-schema.ts';
+import { redactionSchema } from './redaction-schema.ts';
+import { deliverySchema } from './delivery-schema.ts';
+
+const positiveInteger = z.number().int().min(1);
+const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
+
+/**
+ * The shape shared by `createLogging()` options and config files. Code-only options (an
+ * exporter instance, a MeterProvider, functions) are checked separately in `resolve-options.ts`.
+ */
+export const optionsSchema = z.strictObject({
+  serviceName: z.string().min(1).optional(),
+  resourceAttributes: z.record(z.string(), attributeValue).optional(),
+  level: z.enum(SEVERITY_NAMES).optional(),
+  exporter: z.enum(['otlp', 'console', 'file', 'none']).optional(),
+  otlp: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      protocol: z.enum(['http/protobuf', 'http/json']).optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      timeoutMillis: positiveInteger.optional(),
+      compression: z.enum(['gzip', 'none']).optional(),
+    })
+    .optional(),
+  file: z
+    .strictObject({
+      path: z.string().min(1).optional(),
+      maxBytes: z.number().int().min(1024).optional(),
+      maxFiles: z.number().int().min(0).max(1000).optional(),
+    })
+    .optional(),
+  batch: z
+    .strictObject({
+      maxQueueSize: positiveInteger.optional(),
+      maxExportBatchSize: positiveInteger.optional(),
+      scheduledDelayMillis: z.number().int().min(0).optional(),
+      exportTimeoutMillis: positiveInteger.optional(),
+    })
+    .optional(),
+  limits: z
+    .strictObject({
+      attributeCountLimit: z.number().int().min(0).optional(),
+      attributeValueLengthLimit: positiveInteger.optional(),
+    })
+    .optional(),
+  requestId: z
+    .strictObject({
+      header: z
+        .string()
+        .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name')
+        .optional(),
+      maxLength: z.number().int().min(8).max(1024).optional(),
+    })
+    .optional(),
+  sampling: samplingSchema.optional(),
+  redaction: redactionSchema.optional(),
+  delivery: deliverySchema.optional(),
+  handleSignals: z.boolean().optional(),
+  shutdownTimeoutMillis: z.number().int().min(0).max(600_000).optional(),
+  diagnosticIntervalMillis: z.number().int().min(0).optional(),
+});
+
+export type SerializableOptions = z.infer<typeof optionsSchema>;

@@ -1,0 +1,32 @@
+import type { z } from 'zod';
+import { LogweaveConfigError } from './logweave-config-error.ts';
+
+/**
+ * Validates `input` against `schema`, turning the first problem into a `LogweaveConfigError`
+ * whose path starts with `origin` (e.g. `options` or `logweave.yaml`).
+ */
+export function validateWithSchema<T>(schema: z.ZodType<T>, input: unknown, origin: string): T {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  if (issue === undefined) throw new LogweaveConfigError(origin, 'a valid configuration', input);
+  const path = [origin, ...issue.path.map(String)].join('.');
+  throw new LogweaveConfigError(path, expectationOf(issue), issue.input, { cause: result.error });
+}
+
+function expectationOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `a value of type ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `no unknown keys (found ${issue.keys.map((key) => JSON.stringify(key)).join(', ')})`;
+    case 'too_small':
+      return `${issue.origin === 'string' || issue.origin === 'array' ? 'a length of' : 'a value'} at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return `${issue.origin === 'string' || issue.origin === 'array' ? 'a length of' : 'a value'} at most ${String(issue.maximum)}`;
+    case 'invalid_value':
+      return `one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    default:
+      return issue.message;
+  }
+}

@@ -1,0 +1,184 @@
+import { context, createContextKey, propagation, trace, type Context } from '@opentelemetry/api';
+import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
+import { generateSpanId, generateTraceId } from './ids.ts';
+import { endRequest, markRequestFailed } from './request-lifecycle.ts';
+import { acceptRequestId, DEFAULT_REQUEST_ID_MAX_LENGTH, generateRequestId } from './request-id.ts';
+import {
+  normalizeW3cHeaders,
+  readHeaderValues,
+  recordGetter,
+  w3cPropagator,
+  type IncomingHeaders,
+} from './w3c-carrier.ts';
+
+/** What logweave knows about the request the current code runs for. */
+export interface RequestContext {
+  /** The accepted incoming request id, or a generated UUID. */
+  readonly requestId: string;
+  /** 32 lowercase hex characters. */
+  readonly traceId: string;
+  /** This service's span id for the request (16 lowercase hex characters). */
+  readonly spanId: string;
+  /** W3C trace flags (bit 0: sampled). */
+  readonly traceFlags: number;
+  /** The caller's span id when the request continued an incoming trace. */
+  readonly parentSpanId: string | undefined;
+}
+
+/** Where a request's identity comes from: incoming headers, or the carriers themselves. */
+export interface RequestContextInput {
+  /** Incoming HTTP headers (Node `IncomingHttpHeaders`, fetch `Headers`, or a plain object). */
+  headers?: IncomingHeaders;
+  traceparent?: string;
+  tracestate?: string;
+  baggage?: string;
+  requestId?: string;
+}
+
+/** How request ids are read; set per `createLogging()` (defaults documented in `RequestIdOptions`). */
+export interface RequestIdSettings {
+  header: string;
+  maxLength: number;
+}
+
+const REQUEST_CONTEXT_KEY = createContextKey('logweave.request-context');
+
+let defaultSettings: RequestIdSettings = { header: 'x-request-id', maxLength: DEFAULT_REQUEST_ID_MAX_LENGTH };
+
+/** Used by `createLogging()` so that the free functions follow its `requestId` options. */
+export function setDefaultRequestIdSettings(settings: RequestIdSettings): void {
+  defaultSettings = settings;
+}
+
+export function getDefaultRequestIdSettings(): RequestIdSettings {
+  return defaultSettings;
+}
+
+function carrierOf(
+  input: RequestContextInput,
+  settings: RequestIdSettings,
+): { w3c: Record<string, string>; requestId: string | undefined } {
+  if (input.headers !== undefined) {
+    const ids = readHeaderValues(input.headers, settings.header);
+    // A duplicated request-id header is ambiguous: generate rather than pick one.
+    const requestId = ids.length === 1 ? acceptRequestId(ids[0], settings.maxLength) : undefined;
+    return { w3c: normalizeW3cHeaders(input.headers), requestId };
+  }
+  const headers: Record<string, string> = {};
+  if (input.traceparent !== undefined) headers['traceparent'] = input.traceparent;
+  if (input.tracestate !== undefined) headers['tracestate'] = input.tracestate;
+  if (input.baggage !== undefined) headers['baggage'] = input.baggage;
+  return {
+    w3c: normalizeW3cHeaders(headers),
+    requestId: acceptRequestId(input.requestId, settings.maxLength),
+  };
+}
+
+/**
+ * Builds the OTel `Context` for a request without entering it: the request context, the
+ * baggage, and a span context. An active valid span (made by the OTel HTTP/Express/Fastify
+ * instrumentation) is used as it is, so there is no second span and no second trace id.
+ * Otherwise the incoming traceparent is continued with a fresh span id of this service, or,
+ * when it is absent or invalid, a new trace starts (W3C: an invalid traceparent is ignored).
+ */
+export function createRequestContext(
+  input: RequestContextInput,
+  settings: RequestIdSettings = defaultSettings,
+  parent: Context = context.active(),
+): { context: Context; request: RequestContext } {
+  const { w3c, requestId } = carrierOf(input, settings);
+  const activeSpanContext = trace.getSpanContext(parent);
+  let ctx = parent;
+  let request: RequestContext;
+  if (activeSpanContext !== undefined && isSpanContextValid(activeSpanContext)) {
+    // Instrumentation already extracted the headers into this span; only baggage may be missing.
+    if (w3c['baggage'] !== undefined && propagation.getBaggage(ctx) === undefined) {
+      ctx = w3cPropagator.extract(ctx, { baggage: w3c['baggage'] }, recordGetter);
+    }
+    request = {
+      requestId: requestId ?? generateRequestId(),
+      traceId: activeSpanContext.traceId,
+      spanId: activeSpanContext.spanId,
+      traceFlags: activeSpanContext.traceFlags,
+      parentSpanId: undefined,
+    };
+  } else {
+    ctx = w3cPropagator.extract(trace.deleteSpan(ctx), w3c, recordGetter);
+    const remote = trace.getSpanContext(ctx);
+    const continues = remote !== undefined && isSpanContextValid(remote);
+    const spanContext = {
+      traceId: continues ? remote.traceId : generateTraceId(),
+      spanId: generateSpanId(),
+      // A trace started here is marked sampled: its records are being recorded.
+      traceFlags: continues ? remote.traceFlags : TraceFlags.SAMPLED,
+      traceState: continues ? remote.traceState : undefined,
+      isRemote: false,
+    };
+    ctx = trace.setSpan(ctx, trace.wrapSpanContext(spanContext));
+    request = {
+      requestId: requestId ?? generateRequestId(),
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+      traceFlags: spanContext.traceFlags,
+      parentSpanId: continues ? remote.spanId : undefined,
+    };
+  }
+  return { context: ctx.setValue(REQUEST_CONTEXT_KEY, request), request };
+}
+
+/**
+ * Runs `fn` inside a request context (see `createRequestContext`). Everything `fn` starts,
+ * synchronously or through promises, timers and callbacks, sees the same context.
+ *
+ * @example
+ * runWithRequestContext({ headers: req.headers }, () => logger.info('charge created'));
+ */
+export function runWithRequestContext<T>(
+  input: RequestContextInput,
+  fn: () => T,
+  settings: RequestIdSettings = defaultSettings,
+): T {
+  const { context: ctx, request } = createRequestContext(input, settings);
+  let result: T;
+  try {
+    result = context.with(ctx, fn);
+  } catch (error) {
+    markRequestFailed(request);
+    endRequest(request);
+    throw error;
+  }
+  if (result instanceof Promise) {
+    // The request ends when its work settles; a rejection marks it failed first.
+    result.then(
+      () => endRequest(request),
+      () => {
+        markRequestFailed(request);
+        endRequest(request);
+      },
+    );
+  } else {
+    endRequest(request);
+  }
+  return result;
+}
+
+/** The request context carried by `ctx`, if any. */
+export function requestContextFrom(ctx: Context): RequestContext | undefined {
+  return ctx.getValue(REQUEST_CONTEXT_KEY) as RequestContext | undefined;
+}
+
+/** The current request context, or undefined outside a request. */
+export function tryGetRequestContext(): RequestContext | undefined {
+  return requestContextFrom(context.active());
+}
+
+/** The current request context; throws when called outside a request. */
+export function getRequestContext(): RequestContext {
+  const request = tryGetRequestContext();
+  if (request === undefined) {
+    throw new Error(
+      'getRequestContext() was called outside a request context; use tryGetRequestContext() where that can happen',
+    );
+  }
+  return request;
+}

@@ -1,0 +1,27 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Characters accepted in an incoming request id: letters, digits and `._:=+/-`, which covers
+ * UUIDs, ULIDs, AWS ALB/X-Ray ids and base64url. Anything else (spaces, commas from a
+ * duplicated header, quotes, control characters) makes logweave generate a fresh id instead,
+ * so a hostile value is never echoed or logged.
+ */
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]+$/;
+
+/** Default longest accepted incoming request id. */
+export const DEFAULT_REQUEST_ID_MAX_LENGTH = 128;
+
+/** Returns `candidate` when it is a single, safe, short enough value; otherwise undefined. */
+export function acceptRequestId(
+  candidate: unknown,
+  maxLength = DEFAULT_REQUEST_ID_MAX_LENGTH,
+): string | undefined {
+  if (typeof candidate !== 'string') return undefined;
+  if (candidate.length === 0 || candidate.length > maxLength) return undefined;
+  return SAFE_REQUEST_ID.test(candidate) ? candidate : undefined;
+}
+
+/** A fresh request id (a random UUID v4). */
+export function generateRequestId(): string {
+  return randomUUID();
+}

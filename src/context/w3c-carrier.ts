@@ -1,0 +1,96 @@
+import type { TextMapGetter } from '@opentelemetry/api';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/** Header values as Node, undici/fetch or a plain object hold them. */
+export type HeaderValue = string | readonly string[] | number | undefined;
+export type HeaderRecord = Readonly<Record<string, HeaderValue>>;
+export interface HeadersLike {
+  get(name: string): string | null;
+}
+export type IncomingHeaders = HeaderRecord | HeadersLike;
+
+/** Size caps applied before the propagators see a header (W3C limits; see README "Limits"). */
+export const HEADER_LIMITS = {
+  /** traceparent: version 00 is 55 characters; future versions may append fields. */
+  traceparentMaxLength: 512,
+  /** tracestate: W3C asks vendors to propagate at least 512 characters. */
+  tracestateMaxLength: 512,
+  /** baggage: W3C Baggage limits (8192 bytes, 64 members). */
+  baggageMaxBytes: 8192,
+  baggageMaxEntries: 64,
+} as const;
+
+/** The W3C trace-context + baggage propagator shared by extraction and injection. */
+export const w3cPropagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+});
+
+function isHeadersLike(headers: IncomingHeaders): headers is HeadersLike {
+  return typeof (headers as HeadersLike).get === 'function';
+}
+
+/**
+ * Reads one header case-insensitively and returns every value it has (Node joins some
+ * duplicated headers with ", ", keeps others as arrays; fetch Headers joins them all).
+ */
+export function readHeaderValues(headers: IncomingHeaders, name: string): string[] {
+  if (isHeadersLike(headers)) {
+    const value = headers.get(name);
+    return value === null ? [] : [value];
+  }
+  let value = Object.hasOwn(headers, name) ? headers[name] : undefined;
+  if (value === undefined) {
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() === name) {
+        value = headers[key];
+        break;
+      }
+    }
+  }
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value.map(String);
+  return [String(value)];
+}
+
+/** Keeps the first members of a baggage header within the W3C byte and member limits. */
+function capBaggage(value: string): string | undefined {
+  const kept: string[] = [];
+  let bytes = 0;
+  for (const member of value.split(',')) {
+    const trimmed = member.trim();
+    if (trimmed === '') continue;
+    const memberBytes = Buffer.byteLength(trimmed) + (kept.length > 0 ? 1 : 0);
+    if (kept.length >= HEADER_LIMITS.baggageMaxEntries || bytes + memberBytes > HEADER_LIMITS.baggageMaxBytes)
+      break;
+    kept.push(trimmed);
+    bytes += memberBytes;
+  }
+  return kept.length > 0 ? kept.join(',') : undefined;
+}
+
+/**
+ * Turns incoming headers into the single, capped values the W3C propagators should see:
+ * a duplicated or oversized traceparent counts as absent (a new trace starts, as the W3C
+ * test suite expects), duplicated tracestate/baggage headers are combined as the specs say.
+ */
+export function normalizeW3cHeaders(headers: IncomingHeaders): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  const traceparent = readHeaderValues(headers, 'traceparent');
+  const single = traceparent.length === 1 ? traceparent[0] : undefined;
+  if (single !== undefined && single.length <= HEADER_LIMITS.traceparentMaxLength && !single.includes(',')) {
+    carrier['traceparent'] = single;
+    const tracestate = readHeaderValues(headers, 'tracestate').join(',');
+    if (tracestate !== '' && tracestate.length <= HEADER_LIMITS.tracestateMaxLength) {
+      carrier['tracestate'] = tracestate;
+    }
+  }
+  const baggage = capBaggage(readHeaderValues(headers, 'baggage').join(','));
+  if (baggage !== undefined) carrier['baggage'] = baggage;
+  return carrier;
+}
+
+/** Getter over an already-normalised carrier. */
+export const recordGetter: TextMapGetter<Record<string, string>> = {
+  keys: (carrier) => Object.keys(carrier),
+  get: (carrier, key) => carrier[key],
+};

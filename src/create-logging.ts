@@ -1,0 +1,197 @@
+import { ROOT_CONTEXT, trace, isSpanContextValid, type Context } from '@opentelemetry/api';
+import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { LoggingOptions } from './config/logging-options.ts';
+import { resolveOptions, type ResolvedOptions } from './config/resolve-options.ts';
+import { SEVERITY_NUMBER_BY_NAME } from './config/severity.ts';
+import { ensureContextManager } from './context/context-manager.ts';
+import { generateSpanId } from './context/ids.ts';
+import { acceptRequestId } from './context/request-id.ts';
+import {
+  createRequestContext,
+  runWithRequestContext,
+  setDefaultRequestIdSettings,
+  type RequestContext,
+  type RequestContextInput,
+  type RequestIdSettings,
+} from './context/request-context.ts';
+import { recordGetter, w3cPropagator } from './context/w3c-carrier.ts';
+import { DiagnosticReporter } from './diagnostics/diagnostic-reporter.ts';
+import { createExporter } from './exporters/create-exporter.ts';
+import { registerSignalFlush } from './lifecycle/signal-handlers.ts';
+import { Logger } from './logger.ts';
+import { ContextProcessor, type ProcessContext } from './processors/context-processor.ts';
+import { DiscardProcessor } from './processors/discard-processor.ts';
+import { LoggingStats, type StatsSnapshot } from './processors/logging-stats.ts';
+import { createQueueDropMeterProvider } from './processors/queue-drop-meter.ts';
+import { RedactionProcessor } from './processors/redaction-processor.ts';
+import { SamplingProcessor } from './processors/sampling-processor.ts';
+
+/** What `createLogging()` returns. */
+export interface Logging {
+  /** A logger for a module; the name is the OTel instrumentation scope (`payments.stripe`). */
+  getLogger(name: string): Logger;
+  /** The SDK provider, for `@opentelemetry/api-logs`-style code and log instrumentations. */
+  readonly loggerProvider: LoggerProvider;
+  /** The head of logweave's processor chain, to hand to `NodeSDK({ logRecordProcessors })`. */
+  readonly processor: LogRecordProcessor;
+  /** Exports everything kept so far; resolves within `shutdownTimeoutMillis`. */
+  forceFlush(): Promise<void>;
+  /** Flushes and stops; resolves within `shutdownTimeoutMillis`. Idempotent. */
+  shutdown(): Promise<void>;
+  /** Kept, dropped (by reason) and exported counts so far. */
+  stats(): StatsSnapshot;
+  /** `runWithRequestContext` with this pipeline's request-id settings. */
+  runWithRequestContext<T>(input: RequestContextInput, fn: () => T): T;
+  /** Builds (without entering) a request's context; integrations enter it themselves. */
+  createRequestContext(
+    input: RequestContextInput,
+    parent?: Context,
+  ): { context: Context; request: RequestContext };
+  /** The request-id header name and length cap in force. */
+  readonly requestIdSettings: RequestIdSettings;
+  /** The options after precedence and defaults. */
+  readonly resolvedOptions: ResolvedOptions;
+  /** @internal Reports a fault through the rate-limited diagnostic (used by integrations). */
+  readonly diagnostics: DiagnosticReporter;
+}
+
+/**
+ * Creates the whole pipeline with one call: resource, processor chain (context → redaction →
+ * sampling → batch) and exporter, from options, a config file and the OTel env vars.
+ * Throws `LogweaveConfigError` for invalid configuration; never throws afterwards.
+ *
+ * @example
+ * const logging = createLogging({ serviceName: 'checkout' });
+ * const log = logging.getLogger('payments.stripe');
+ * log.info('charge created', { amount: 42 });
+ */
+export function createLogging(options: LoggingOptions = {}): Logging {
+  const resolved = resolveOptions(options);
+  ensureContextManager();
+  const requestIdSettings: RequestIdSettings = {
+    header: resolved.requestId.header,
+    maxLength: resolved.requestId.maxLength,
+  };
+  setDefaultRequestIdSettings(requestIdSettings);
+
+  const stats = new LoggingStats();
+  const diagnostics = new DiagnosticReporter({
+    intervalMillis: resolved.diagnosticIntervalMillis,
+    write: resolved.diagnosticWriter,
+  });
+  const exporter = createExporter(resolved, stats, diagnostics);
+  const terminal: LogRecordProcessor =
+    exporter === undefined
+      ? new DiscardProcessor()
+      : new BatchLogRecordProcessor({
+          exporter,
+          ...resolved.batch,
+          selfObsMeterProvider: createQueueDropMeterProvider(stats),
+        });
+  stats.onDrop((reason, count) => {
+    if (reason === 'queue_full') {
+      diagnostics.report(
+        'queue_full',
+        `the batch queue is full (maxQueueSize ${resolved.batch.maxQueueSize}); ${count} records dropped now, ` +
+          `${stats.droppedCount('queue_full')} so far. Raise OTEL_BLRP_MAX_QUEUE_SIZE or sample more.`,
+      );
+    }
+  });
+
+  const sampling = new SamplingProcessor(terminal, resolved.sampling, stats);
+  const redaction = new RedactionProcessor(sampling, resolved.redaction);
+  const head = new ContextProcessor(redaction, stats, processContextFrom(resolved));
+
+  const loggerProvider = new LoggerProvider({
+    resource: defaultResource().merge(
+      resourceFromAttributes({ ...resolved.resourceAttributes, 'service.name': resolved.serviceName }),
+    ),
+    logRecordLimits: resolved.limits,
+    processors: [head],
+    loggerConfigurator: () => ({
+      enabled: true,
+      minimumSeverity: SEVERITY_NUMBER_BY_NAME[resolved.level],
+      traceBased: false,
+    }),
+  });
+
+  const reportInternalError = (where: string, error: unknown): void => {
+    diagnostics.report(
+      'internal_error',
+      `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  };
+  const loggers = new Map<string, Logger>();
+  const withTimeout = (work: Promise<void>, what: string): Promise<void> =>
+    boundedBy(work, resolved.shutdownTimeoutMillis, () =>
+      diagnostics.report(
+        'shutdown_timeout',
+        `${what} did not finish within ${resolved.shutdownTimeoutMillis} ms; records still queued may be lost`,
+      ),
+    );
+
+  let shutdownPromise: Promise<void> | undefined;
+  let unregisterSignals: (() => void) | undefined;
+  const logging: Logging = {
+    getLogger(name) {
+      let logger = loggers.get(name);
+      if (logger === undefined) {
+        logger = new Logger(name, loggerProvider.getLogger(name), reportInternalError);
+        loggers.set(name, logger);
+      }
+      return logger;
+    },
+    loggerProvider,
+    processor: head,
+    forceFlush: () =>
+      shutdownPromise ? shutdownPromise : withTimeout(loggerProvider.forceFlush(), 'forceFlush'),
+    shutdown() {
+      shutdownPromise ??= (unregisterSignals?.(), withTimeout(loggerProvider.shutdown(), 'shutdown'));
+      return shutdownPromise;
+    },
+    stats: () => stats.snapshot(),
+    runWithRequestContext: (input, fn) => runWithRequestContext(input, fn, requestIdSettings),
+    createRequestContext: (input, parent) => createRequestContext(input, requestIdSettings, parent),
+    requestIdSettings,
+    resolvedOptions: resolved,
+    diagnostics,
+  };
+  if (resolved.handleSignals) unregisterSignals = registerSignalFlush(() => logging.forceFlush());
+  return logging;
+}
+
+/** Resolves when `work` does or after `timeoutMillis`, whichever is first; never rejects. */
+function boundedBy(work: Promise<void>, timeoutMillis: number, onTimeout: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      resolve();
+    }, timeoutMillis);
+    timer.unref();
+    work.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    );
+  });
+}
+
+/** A child started with `contextToEnv()` continues its parent's trace outside any request. */
+function processContextFrom(resolved: ResolvedOptions): ProcessContext | undefined {
+  const inherited = resolved.inheritedContext;
+  if (inherited?.traceparent === undefined) return undefined;
+  const carrier: Record<string, string> = { traceparent: inherited.traceparent };
+  if (inherited.tracestate !== undefined) carrier['tracestate'] = inherited.tracestate;
+  const parent = trace.getSpanContext(w3cPropagator.extract(ROOT_CONTEXT, carrier, recordGetter));
+  if (parent === undefined || !isSpanContextValid(parent)) return undefined;
+  return {
+    spanContext: { ...parent, spanId: generateSpanId(), isRemote: false },
+    requestId: acceptRequestId(inherited.requestId),
+  };
+}

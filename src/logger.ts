@@ -1,0 +1,121 @@
+import type { Attributes, Logger as OtelLogger } from '@opentelemetry/api';
+import { exceptionAttributes, normalizeAttributes } from './attributes/normalize-attributes.ts';
+import { SEVERITY_NUMBER_BY_NAME, SEVERITY_TEXT_BY_NAME, type SeverityName } from './config/severity.ts';
+
+/** Attributes as callers pass them; normalised into OTel values (see the README's Limits). */
+export type LogAttributes = Readonly<Record<string, unknown>>;
+
+/** Reports a fault inside logweave; the facade never throws into application code. */
+export type InternalErrorReporter = (where: string, error: unknown) => void;
+
+/**
+ * The logging facade: `logger.info('charge created', { amount })`. A thin layer over an OTel
+ * Logger whose instrumentation scope is the module name, so the sampling policy and any other
+ * OTel tooling see `payments.stripe` as the module.
+ *
+ * `error(message, err)` and `{ err }` in the attributes record `exception.type`,
+ * `exception.message` and `exception.stacktrace`.
+ */
+export class Logger {
+  readonly #otel: OtelLogger;
+  readonly #bindings: Attributes | undefined;
+  readonly #reportInternalError: InternalErrorReporter;
+  /** The module name (the OTel instrumentation scope name). */
+  readonly name: string;
+
+  /** @internal Created by `logging.getLogger(name)`. */
+  constructor(
+    name: string,
+    otel: OtelLogger,
+    reportInternalError: InternalErrorReporter,
+    bindings?: Attributes,
+  ) {
+    this.name = name;
+    this.#otel = otel;
+    this.#reportInternalError = reportInternalError;
+    this.#bindings = bindings;
+  }
+
+  trace(message: string, attributes?: LogAttributes): void {
+    this.#emit('trace', message, attributes);
+  }
+
+  debug(message: string, attributes?: LogAttributes): void {
+    this.#emit('debug', message, attributes);
+  }
+
+  info(message: string, attributes?: LogAttributes): void {
+    this.#emit('info', message, attributes);
+  }
+
+  warn(message: string, attributes?: LogAttributes): void {
+    this.#emit('warn', message, attributes);
+  }
+
+  /** `error('charge failed', err)` or `error('charge failed', { err, orderId })`. */
+  error(message: string, errorOrAttributes?: unknown): void {
+    this.#emit('error', message, asAttributes(errorOrAttributes));
+  }
+
+  /** Like `error`, at FATAL severity. */
+  fatal(message: string, errorOrAttributes?: unknown): void {
+    this.#emit('fatal', message, asAttributes(errorOrAttributes));
+  }
+
+  /** A logger for the same module whose records all carry `bindings` (call-site attributes win). */
+  child(bindings: LogAttributes): Logger {
+    let merged: Attributes;
+    try {
+      merged = { ...this.#bindings, ...normalizeAttributes(bindings) };
+    } catch (error) {
+      this.#reportInternalError('Logger.child', error);
+      merged = { ...this.#bindings };
+    }
+    return new Logger(this.name, this.#otel, this.#reportInternalError, merged);
+  }
+
+  /** Whether a record of this severity could be kept here and now (level and sampling policy). */
+  isEnabled(severity: SeverityName): boolean {
+    try {
+      return this.#otel.enabled({ severityNumber: SEVERITY_NUMBER_BY_NAME[severity] });
+    } catch (error) {
+      this.#reportInternalError('Logger.isEnabled', error);
+      return false;
+    }
+  }
+
+  #emit(severity: SeverityName, message: string, attributes: LogAttributes | undefined): void {
+    try {
+      const severityNumber = SEVERITY_NUMBER_BY_NAME[severity];
+      // Fast gate: a record the level or the policy drops for sure costs no allocation.
+      if (!this.#otel.enabled({ severityNumber })) return;
+      this.#otel.emit({
+        severityNumber,
+        severityText: SEVERITY_TEXT_BY_NAME[severity],
+        body: typeof message === 'string' ? message : String(message),
+        attributes: this.#attributesFor(attributes),
+      });
+    } catch (error) {
+      this.#reportInternalError(`Logger.${severity}`, error);
+    }
+  }
+
+  #attributesFor(attributes: LogAttributes | undefined): Attributes | undefined {
+    if (attributes === undefined) return this.#bindings;
+    let normalized: Attributes;
+    if (Object.hasOwn(attributes, 'err')) {
+      const { err, ...rest } = attributes;
+      normalized = { ...normalizeAttributes(rest), ...exceptionAttributes(err) };
+    } else {
+      normalized = normalizeAttributes(attributes);
+    }
+    return this.#bindings === undefined ? normalized : { ...this.#bindings, ...normalized };
+  }
+}
+
+function asAttributes(value: unknown): LogAttributes | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Error) return { err: value };
+  if (typeof value === 'object') return value as LogAttributes;
+  return { err: value };
+}

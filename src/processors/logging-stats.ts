@@ -1,0 +1,85 @@
+/**
+ * Why a record was not delivered. Every drop in logweave is counted under one of these
+ * reasons (and reported through the rate-limited diagnostic where it means data loss).
+ */
+export type DropReason =
+  /** Sampling decided against it (probability rule). */
+  | 'sampled_out'
+  /** WARN from a module not on the allow-list, at probability 0. */
+  | 'not_allowlisted'
+  /** Suppressed by the per-template burst limit (a summary record is emitted instead). */
+  | 'burst'
+  /** The per-request error buffer or the global buffer budget overflowed. */
+  | 'buffer_overflow'
+  /** The batch processor's queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`). */
+  | 'queue_full'
+  /** The exporter failed and the record could not be kept anywhere (no spool, or spool unusable). */
+  | 'export_failed'
+  /** The spool was full; its oldest data was dropped. */
+  | 'spool_full'
+  /** The receiver rejected the batch with a non-retryable status (400 and other 4xx but 429). */
+  | 'rejected'
+  /** The receiver accepted the batch but reported some records as rejected. */
+  | 'partial_success'
+  /** Emitted after shutdown, or not flushed within the shutdown timeout. */
+  | 'shutdown';
+
+/** A point-in-time copy of the counters; safe to serialise. */
+export interface StatsSnapshot {
+  /** Records that entered the pipeline (after the level gate). */
+  emitted: number;
+  /** Records passed to the exporter stage, by the rule that kept them (`default`, `payments.info`, `error_buffer`, …). */
+  kept: Record<string, number>;
+  /** Records dropped, by reason. */
+  dropped: Partial<Record<DropReason, number>>;
+  /** Records the exporter confirmed as delivered. */
+  exported: number;
+}
+
+/**
+ * Counters shared by every stage of one pipeline. Plain integer adds on the hot path; the
+ * snapshot is built only when asked for.
+ */
+export class LoggingStats {
+  #emitted = 0;
+  #exported = 0;
+  readonly #kept = new Map<string, number>();
+  readonly #dropped = new Map<DropReason, number>();
+  readonly #dropListeners: Array<(reason: DropReason, count: number) => void> = [];
+
+  recordEmitted(count = 1): void {
+    this.#emitted += count;
+  }
+
+  recordKept(rule: string, count = 1): void {
+    this.#kept.set(rule, (this.#kept.get(rule) ?? 0) + count);
+  }
+
+  recordDropped(reason: DropReason, count = 1): void {
+    if (count <= 0) return;
+    this.#dropped.set(reason, (this.#dropped.get(reason) ?? 0) + count);
+    for (const listener of this.#dropListeners) listener(reason, count);
+  }
+
+  recordExported(count: number): void {
+    this.#exported += count;
+  }
+
+  /** Called on every drop; used for diagnostics and metrics. Listeners must not throw. */
+  onDrop(listener: (reason: DropReason, count: number) => void): void {
+    this.#dropListeners.push(listener);
+  }
+
+  droppedCount(reason: DropReason): number {
+    return this.#dropped.get(reason) ?? 0;
+  }
+
+  snapshot(): StatsSnapshot {
+    return {
+      emitted: this.#emitted,
+      kept: Object.fromEntries(this.#kept),
+      dropped: Object.fromEntries(this.#dropped) as Partial<Record<DropReason, number>>,
+      exported: this.#exported,
+    };
+  }
+}

@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { decodeProtobufRequest } from './otlp-proto.ts';
+import { flattenRequest, type ReceivedRecord } from './otlp-records.ts';
+
+/** What the receiver does with one request; the default answers 200 and keeps the records. */
+export type ReceiverBehavior = (request: {
+  contentType: string;
+  body: Buffer;
+  count: number;
+}) =>
+  | { status: number; headers?: Record<string, string>; body?: string | Buffer; accept?: boolean }
+  | 'hang'
+  | 'destroy';
+
+export interface OtlpReceiver {
+  /** `http://127.0.0.1:<port>/v1/logs` */
+  readonly url: string;
+  readonly records: ReceivedRecord[];
+  /** Raw requests as received (content type and decoded OTLP/JSON object). */
+  readonly requests: Array<{ contentType: string; decoded: unknown; status: number }>;
+  behavior: ReceiverBehavior | undefined;
+  /** Resolves once at least `count` records were accepted, or rejects after `timeoutMillis`. */
+  waitForRecords(count: number, timeoutMillis?: number): Promise<ReceivedRecord[]>;
+  close(): Promise<void>;
+}
+
+/** A real OTLP/HTTP logs receiver on 127.0.0.1:0 that decodes protobuf and JSON. */
+export async function startOtlpReceiver(behavior?: ReceiverBehavior): Promise<OtlpReceiver> {
+  const records: ReceivedRecord[] = [];
+  const requests: OtlpReceiver['requests'] = [];
+  const waiters = new Set<() => void>();
+  const sockets = new Set<Socket>();
+  let count = 0;
+
+  const receiver: OtlpReceiver = {
+    url: '',
+    records,
+    requests,
+    behavior,
+    waitForRecords(wanted, timeoutMillis = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (records.length >= wanted) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(records);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`expected ${wanted} records, received ${records.length}`));
+        }, timeoutMillis);
+        waiters.add(check);
+        check();
+      });
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      count++;
+      let body = Buffer.concat(chunks);
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      const contentType = String(req.headers['content-type'] ?? '');
+      const outcome = receiver.behavior?.({ contentType, body, count }) ?? { status: 200 };
+      if (outcome === 'hang') return;
+      if (outcome === 'destroy') {
+        req.socket.destroy();
+        return;
+      }
+      const accept = outcome.accept ?? (outcome.status >= 200 && outcome.status < 300);
+      let decoded: unknown = undefined;
+      try {
+        decoded = contentType.includes('json')
+          ? JSON.parse(body.toString('utf8'))
+          : decodeProtobufRequest(body);
+      } catch (error) {
+        res.writeHead(400).end(String(error));
+        return;
+      }
+      requests.push({ contentType, decoded, status: outcome.status });
+      if (accept) records.push(...flattenRequest(decoded));
+      res.writeHead(outcome.status, {
+        'content-type': contentType.includes('json') ? 'application/json' : 'application/x-protobuf',
+        ...outcome.headers,
+      });
+      res.end(outcome.body ?? (contentType.includes('json') ? '{}' : Buffer.alloc(0)));
+      for (const waiter of [...waiters]) waiter();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  (receiver as { url: string }).url = `http://127.0.0.1:${port}/v1/logs`;
+  return receiver;
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsdown';
+
+// One file per module (unbundle) in both formats, so the ESM and CJS builds share no
+// duplicated module state and stack traces point at recognisable file names.
+export default defineConfig({
+  entry: ['src/index.ts'],
+  // Sources live in src/ and integrations/; keeping '.' as the root keeps dist paths stable as entries are added.
+  root: '.',
+  format: ['esm', 'cjs'],
+  unbundle: true,
+  dts: true,
+  sourcemap: true,
+  platform: 'node',
+  target: 'node22.15',
+  outDir: 'dist',
+  clean: true,
+});
