@@ -9,7 +9,7 @@ export const DEFAULT_MAX_DEPTH = 8;
  */
 export function normalizeAttributes(input: Readonly<Record<string, unknown>>): Attributes {
   const output: Attributes = {};
-  const seen = new Set<object>();
+  const seen = new Set<object>([input]);
   for (const key of Object.keys(input)) {
     const value = toAnyValue(input[key], 1, seen);
     if (value !== undefined) defineOwn(output, key, value);
