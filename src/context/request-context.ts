@@ -1,5 +1,6 @@
 import { context, createContextKey, propagation, trace, type Context } from '@opentelemetry/api';
 import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
+import { ensureContextManager } from './context-manager.ts';
 import { generateSpanId, generateTraceId } from './ids.ts';
 import { endRequest, markRequestFailed } from './request-lifecycle.ts';
 import { acceptRequestId, DEFAULT_REQUEST_ID_MAX_LENGTH, generateRequestId } from './request-id.ts';
@@ -43,6 +44,7 @@ export interface RequestIdSettings {
 
 const REQUEST_CONTEXT_KEY = createContextKey('logweave.request-context');
 
+let contextManagerEnsured = false;
 let defaultSettings: RequestIdSettings = { header: 'x-request-id', maxLength: DEFAULT_REQUEST_ID_MAX_LENGTH };
 
 /** Used by `createLogging()` so that the free functions follow its `requestId` options. */
@@ -86,6 +88,12 @@ export function createRequestContext(
   settings: RequestIdSettings = defaultSettings,
   parent: Context = context.active(),
 ): { context: Context; request: RequestContext } {
+  // The free functions work before (or without) createLogging(): without a context manager
+  // the context would silently not propagate.
+  if (!contextManagerEnsured) {
+    ensureContextManager();
+    contextManagerEnsured = true;
+  }
   const { w3c, requestId } = carrierOf(input, settings);
   const activeSpanContext = trace.getSpanContext(parent);
   let ctx = parent;

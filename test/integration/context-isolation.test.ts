@@ -3,7 +3,12 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { createLogging, getRequestContext, runWithRequestContext, tryGetRequestContext } from '../../src/index.ts';
+import {
+  createLogging,
+  getRequestContext,
+  runWithRequestContext,
+  tryGetRequestContext,
+} from '../../src/index.ts';
 
 const TASKS = 10_000;
 
