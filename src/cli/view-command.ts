@@ -1,0 +1,221 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { SEVERITY_NAMES, type SeverityName } from '../config/severity.ts';
+import { CliUsageError, EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
+import type { CliOutput } from './cli-output.ts';
+import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';
+import { formatRecordJson, formatTraceText } from './format-timeline.ts';
+import { readLines } from './read-lines.ts';
+import { TraceTimeline } from './trace-timeline.ts';
+import { compileViewFilter } from './view-filter.ts';
+
+/** Default of `--max-records`: matching records held for sorting (about 1 KiB each in memory). */
+export const DEFAULT_MAX_RECORDS = 500_000;
+/** Longest line read; logweave's file sink writes one batch (≤ 512 records by default) per line. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Invalid lines reported one by one before the rest are only counted. */
+const MAX_LINE_WARNINGS = 10;
+
+export const VIEW_HELP = `Usage: logweave view [options] FILE...
+
+Reads OTLP JSON lines (logweave's file sink, or the OpenTelemetry Collector's file exporter:
+one ExportLogsServiceRequest per line) as a stream and prints the records as one timeline per
+trace: traces in order of their first record, records in time order. Use - to read stdin.
+
+Filters (repeat an option to match any of its values; different options must all match):
+  --trace ID           records of this trace (32 hex characters)
+  --request-id ID      records whose request.id attribute is ID
+  --service NAME       records whose resource service.name is NAME
+  --module NAME        records of module NAME or below it (payments matches payments.stripe);
+                       * matches any characters (payments.*)
+  --severity LEVEL     records at LEVEL or above: ${SEVERITY_NAMES.join(', ')}
+
+Output:
+  --json               one JSON object per record and line instead of text (same order)
+  --stacks             print exception.stacktrace under its record (text output)
+  --max-records N      stop with an error when more than N records match (default ${DEFAULT_MAX_RECORDS});
+                       records are held to sort them, so narrow with filters on large files
+  -h, --help           show this help
+
+Exit status: 0 when every line was read; 1 when a file could not be read, a line was not
+OTLP JSON (reported on stderr with FILE:LINE, the other lines are still shown) or
+--max-records was exceeded; 2 for a wrong command line. Lines of other signals (traces,
+metrics) in a shared Collector file are skipped and counted.
+
+Examples:
+  logweave view logweave-logs.jsonl --severity warn
+  logweave view collector/logs.json --trace 4bf92f3577b34da6a3ce929d0e0e4736
+  logweave view a.jsonl b.jsonl --service orders --module payments --json | jq .body`;
+
+interface ViewArguments {
+  files: string[];
+  filter: Parameters<typeof compileViewFilter>[0];
+  json: boolean;
+  stacks: boolean;
+  maxRecords: number;
+}
+
+/** `logweave view`: returns the exit status. */
+export async function runView(
+  argv: readonly string[],
+  io: { stdout: CliOutput; stderr: CliOutput; stdin: Readable },
+): Promise<number> {
+  const args = parseViewArguments(argv);
+  if (args === 'help') {
+    await io.stdout.line(VIEW_HELP);
+    return EXIT_OK;
+  }
+  const matches = compileViewFilter(args.filter);
+  const timeline = new TraceTimeline();
+  let failed = false;
+  let invalidLines = 0;
+  let otherSignalLines = 0;
+  let linesRead = 0;
+
+  const warn = async (message: string): Promise<void> => io.stderr.line(`logweave view: ${message}`);
+
+  for (const file of args.files) {
+    const name = file === '-' ? '<stdin>' : file;
+    const stream = file === '-' ? io.stdin : createReadStream(file);
+    try {
+      for await (const line of readLines(stream, MAX_LINE_BYTES)) {
+        if (line.tooLongBytes === undefined && line.text.trim() === '') continue;
+        linesRead += 1;
+        let problem: string | undefined;
+        if (line.tooLongBytes !== undefined) {
+          problem = `line of ${line.tooLongBytes} bytes is longer than the ${MAX_LINE_BYTES}-byte limit; skipped`;
+        } else {
+          try {
+            for (const record of flattenOtlpRequest(JSON.parse(line.text), `${name}:${line.number}`)) {
+              if (matches(record)) timeline.add(record);
+            }
+          } catch (error) {
+            if (error instanceof NotOtlpLogsError && error.otherSignal) otherSignalLines += 1;
+            else problem = `not an OTLP JSON logs request (${(error as Error).message})`;
+          }
+        }
+        if (problem !== undefined) {
+          invalidLines += 1;
+          if (invalidLines <= MAX_LINE_WARNINGS) await warn(`${name}:${line.number}: ${problem}`);
+        }
+        if (timeline.size > args.maxRecords) {
+          await warn(
+            `more than ${args.maxRecords} records match (at ${name}:${line.number}); narrow the selection ` +
+              `with --trace, --request-id, --service, --module or --severity, or raise --max-records`,
+          );
+          return EXIT_INVALID_INPUT;
+        }
+      }
+    } catch (error) {
+      failed = true;
+      await warn(`cannot read ${name}: ${(error as Error).message}`);
+    } finally {
+      if (file !== '-') stream.destroy();
+    }
+  }
+
+  const groups = timeline.groups();
+  for (const group of groups) {
+    if (io.stdout.closed) break;
+    if (args.json) {
+      for (const record of group.records) await io.stdout.line(formatRecordJson(record));
+    } else {
+      for (const text of formatTraceText(group, { stacks: args.stacks })) await io.stdout.line(text);
+      await io.stdout.line('');
+    }
+  }
+  if (invalidLines > MAX_LINE_WARNINGS) {
+    await warn(`${invalidLines - MAX_LINE_WARNINGS} more invalid lines not shown (${invalidLines} in all)`);
+  }
+  if (otherSignalLines > 0)
+    await warn(`skipped ${otherSignalLines} lines of other signals (traces, metrics)`);
+  if (!args.json) {
+    const traces = groups.filter((group) => group.traceId !== '').length;
+    const untraced = groups.find((group) => group.traceId === '')?.records.length ?? 0;
+    const summary =
+      `${plural(timeline.size, 'record')} in ${plural(traces, 'trace')}` +
+      `${untraced > 0 ? ` (${untraced} without a trace)` : ''}, from ${plural(linesRead, 'line')}`;
+    await io.stdout.line(
+      timeline.size === 0 ? `no records matched (${plural(linesRead, 'line')} read)` : summary,
+    );
+  }
+  return failed || invalidLines > 0 ? EXIT_INVALID_INPUT : EXIT_OK;
+}
+
+function parseViewArguments(argv: readonly string[]): ViewArguments | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        trace: { type: 'string', multiple: true },
+        'request-id': { type: 'string', multiple: true },
+        service: { type: 'string', multiple: true },
+        module: { type: 'string', multiple: true },
+        severity: { type: 'string' },
+        json: { type: 'boolean' },
+        stacks: { type: 'boolean' },
+        'max-records': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return 'help';
+  if (positionals.length === 0) throw new CliUsageError('no FILE given (use - to read stdin)');
+  if (positionals.filter((file) => file === '-').length > 1)
+    throw new CliUsageError('stdin (-) can be read only once');
+
+  const traces = values.trace ?? [];
+  for (const trace of traces) {
+    if (!/^[0-9a-f]{32}$/i.test(trace)) {
+      throw new CliUsageError(
+        `--trace expects a trace id of 32 hex characters, received ${JSON.stringify(trace)}`,
+      );
+    }
+  }
+  const severity = values.severity?.toLowerCase();
+  if (severity !== undefined && !(SEVERITY_NAMES as readonly string[]).includes(severity)) {
+    throw new CliUsageError(
+      `--severity expects one of ${SEVERITY_NAMES.join(', ')}, received ${JSON.stringify(values.severity)}`,
+    );
+  }
+  for (const [option, list] of [
+    ['--request-id', values['request-id']],
+    ['--service', values.service],
+    ['--module', values.module],
+  ] as const) {
+    if (list?.some((value) => value === '')) throw new CliUsageError(`${option} expects a non-empty value`);
+  }
+  let maxRecords = DEFAULT_MAX_RECORDS;
+  if (values['max-records'] !== undefined) {
+    maxRecords = Number(values['max-records']);
+    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) {
+      throw new CliUsageError(
+        `--max-records expects a positive integer, received ${JSON.stringify(values['max-records'])}`,
+      );
+    }
+  }
+  return {
+    files: positionals,
+    filter: {
+      traces,
+      requestIds: values['request-id'] ?? [],
+      services: values.service ?? [],
+      modules: values.module ?? [],
+      minSeverity: severity as SeverityName | undefined,
+    },
+    json: values.json === true,
+    stacks: values.stacks === true,
+    maxRecords,
+  };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
