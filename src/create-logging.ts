@@ -100,7 +100,11 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   });
 
   const sampling = new SamplingProcessor(terminal, resolved.sampling, stats);
-  const redaction = new RedactionProcessor(sampling, resolved.redaction);
+  const redaction = new RedactionProcessor(sampling, resolved.redaction, {
+    attributeValueLengthLimit: resolved.limits.attributeValueLengthLimit,
+    onRedacted: (count) => stats.recordRedacted(count),
+    diagnostics,
+  });
   const head = new ContextProcessor(redaction, stats, processContextFrom(resolved));
 
   const loggerProvider = new LoggerProvider({

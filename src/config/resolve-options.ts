@@ -15,6 +15,7 @@ import type {
 } from './logging-options.ts';
 import { LogweaveConfigError } from './logweave-config-error.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
+import { readRedactionEnvironment } from './redaction-env.ts';
 import type { RedactionOptions } from './redaction-options.ts';
 import type { SamplingOptions } from './sampling-options.ts';
 import type { SeverityName } from './severity.ts';
@@ -224,7 +225,7 @@ function readEnvironmentOptions(env: Environment): SerializableOptions {
         readInteger(env, 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', { min: 1 }),
     },
     requestId: { header: readString(env, 'LOGWEAVE_REQUEST_ID_HEADER') },
-    redaction: { enabled: readBoolean(env, 'LOGWEAVE_REDACTION') },
+    redaction: readRedactionEnvironment(env),
     delivery: { spoolDir: readString(env, 'LOGWEAVE_SPOOL_DIR') },
     handleSignals: readBoolean(env, 'LOGWEAVE_HANDLE_SIGNALS'),
     shutdownTimeoutMillis: readInteger(env, 'LOGWEAVE_SHUTDOWN_TIMEOUT', { min: 0, max: 600_000 }),

@@ -11,8 +11,13 @@ export function validateWithSchema<T>(schema: z.ZodType<T>, input: unknown, orig
   const issue = result.error.issues[0];
   if (issue === undefined) throw new LogweaveConfigError(origin, 'a valid configuration', input);
   const path = [origin, ...issue.path.map(String)].join('.');
-  throw new LogweaveConfigError(path, expectationOf(issue), issue.input, { cause: result.error });
+  // A rejected secret (a too-short hash key) must not be echoed into logs and crash reports.
+  const received = SECRET_FIELDS.has(String(issue.path.at(-1))) ? '(hidden)' : issue.input;
+  throw new LogweaveConfigError(path, expectationOf(issue), received, { cause: result.error });
 }
+
+/** Fields whose values are secrets: errors about them never show the value. */
+const SECRET_FIELDS = new Set(['hashKey']);
 
 function expectationOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {

@@ -34,6 +34,8 @@ export interface StatsSnapshot {
   dropped: Partial<Record<DropReason, number>>;
   /** Records the exporter confirmed as delivered. */
   exported: number;
+  /** Secrets replaced by the redaction stage (values, not records). */
+  redacted: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export interface StatsSnapshot {
 export class LoggingStats {
   #emitted = 0;
   #exported = 0;
+  #redacted = 0;
   readonly #kept = new Map<string, number>();
   readonly #dropped = new Map<DropReason, number>();
   readonly #dropListeners: Array<(reason: DropReason, count: number) => void> = [];
@@ -59,6 +62,10 @@ export class LoggingStats {
     if (count <= 0) return;
     this.#dropped.set(reason, (this.#dropped.get(reason) ?? 0) + count);
     for (const listener of this.#dropListeners) listener(reason, count);
+  }
+
+  recordRedacted(count: number): void {
+    this.#redacted += count;
   }
 
   recordExported(count: number): void {
@@ -80,6 +87,7 @@ export class LoggingStats {
       kept: Object.fromEntries(this.#kept),
       dropped: Object.fromEntries(this.#dropped) as Partial<Record<DropReason, number>>,
       exported: this.#exported,
+      redacted: this.#redacted,
     };
   }
 }

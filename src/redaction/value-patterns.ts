@@ -1,0 +1,90 @@
+import { passesLuhn } from './luhn.ts';
+
+/**
+ * A secret recognised inside text. `secretGroup` is the capture group that holds the secret
+ * (0: the whole match), so `Bearer abc…` keeps its scheme and `password=…` its key.
+ * `accept` rejects look-alikes (a 16-digit id that fails the Luhn check).
+ */
+export interface ValuePattern {
+  readonly name: string;
+  readonly regex: RegExp;
+  readonly secretGroup: number;
+  readonly accept?: (secret: string) => boolean;
+}
+
+// Every built-in pattern is linear-time on hostile input: bounded quantifiers, a fixed literal
+// or a lookbehind at the start, no nested unbounded repetition (checked by the fuzz tests).
+
+/** `Bearer <token68>` (RFC 6750) in any case; tokens shorter than 8 characters are left alone. */
+export const BEARER_PATTERN: ValuePattern = {
+  name: 'bearer',
+  regex: /\b(bearer\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi,
+  secretGroup: 2,
+};
+
+/** A JWS/JWE compact serialisation: base64url JSON header `eyJ…` followed by 2 to 4 more parts. */
+export const JWT_PATTERN: ValuePattern = {
+  name: 'jwt',
+  regex: /\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g,
+  secretGroup: 0,
+};
+
+/**
+ * 13 to 19 digits, optionally grouped by spaces or hyphens, starting with a card-network digit
+ * (2–6) and passing the Luhn check, so timestamps and most numeric ids are not taken for cards.
+ */
+export const CARD_NUMBER_PATTERN: ValuePattern = {
+  name: 'card',
+  regex: /(?<![\d.])[2-6](?:[ -]?\d){12,18}(?![\d])/g,
+  secretGroup: 0,
+  accept: (secret) => {
+    const digits = secret.replace(/[ -]/g, '');
+    return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits);
+  },
+};
+
+/** An e-mail address (opt-in: addresses are personal data, not always secrets). */
+export const EMAIL_PATTERN: ValuePattern = {
+  name: 'email',
+  regex: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g,
+  secretGroup: 0,
+};
+
+/**
+ * `key=value`, `key: value` and `"key":"value"` inside text (query strings, form bodies, a
+ * stringified JSON body) for every redacted key, so `?access_token=…` in a logged URL is caught.
+ */
+export function secretAssignmentPattern(keys: readonly string[]): ValuePattern {
+  const alternatives = [...new Set(keys.map((key) => key.toLowerCase()))]
+    .sort((left, right) => right.length - left.length)
+    .map((key) =>
+      key
+        .split(/[-_.\s]+/)
+        .filter((part) => part !== '')
+        .map(escapeRegExp)
+        .join('[-_.]?'),
+    )
+    .filter((source) => source !== '');
+  return {
+    name: 'assignment',
+    regex: new RegExp(
+      `(?<![A-Za-z0-9])((?:[A-Za-z0-9]{1,64}[-_.]){0,8}(?:${alternatives.join('|')})["']?\\s{0,8}[:=]\\s{0,8}["']?)` +
+        `((?:(?:bearer|basic|digest|negotiate)\\s{1,8})?[^\\s"'&;,}]+)`,
+      'gi',
+    ),
+    secretGroup: 2,
+  };
+}
+
+/** A user-supplied pattern: the whole match is the secret. */
+export function customPattern(source: string | RegExp, index: number): ValuePattern {
+  const regex =
+    typeof source === 'string'
+      ? new RegExp(source, 'g')
+      : new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
+  return { name: `custom[${index}]`, regex, secretGroup: 0 };
+}
+
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
