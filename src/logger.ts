@@ -1,5 +1,5 @@
 import type { Attributes, Logger as OtelLogger } from '@opentelemetry/api';
-import { exceptionAttributes, normalizeAttributes } from './attributes/normalize-attributes.ts';
+import { normalizeAttributes, normalizeCallAttributes } from './attributes/normalize-attributes.ts';
 import { SEVERITY_NUMBER_BY_NAME, SEVERITY_TEXT_BY_NAME, type SeverityName } from './config/severity.ts';
 
 /** Attributes as callers pass them; normalised into OTel values (see the README's Limits). */
@@ -102,13 +102,7 @@ export class Logger {
 
   #attributesFor(attributes: LogAttributes | undefined): Attributes | undefined {
     if (attributes === undefined) return this.#bindings;
-    let normalized: Attributes;
-    if (Object.hasOwn(attributes, 'err')) {
-      const { err, ...rest } = attributes;
-      normalized = { ...normalizeAttributes(rest), ...exceptionAttributes(err) };
-    } else {
-      normalized = normalizeAttributes(attributes);
-    }
+    const normalized = normalizeCallAttributes(attributes);
     return this.#bindings === undefined ? normalized : { ...this.#bindings, ...normalized };
   }
 }

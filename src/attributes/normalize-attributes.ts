@@ -23,6 +23,7 @@ interface Walk {
 export function normalizeAttributes(
   input: Readonly<Record<string, unknown>>,
   limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS,
+  omitKey?: string,
 ): Attributes {
   const output: Attributes = {};
   const walk: Walk = { limits, seen: new Set(), values: 0, chars: 0 };
@@ -34,11 +35,35 @@ export function normalizeAttributes(
     defineOwn(output, 'logweave.unserializable', '[Unserializable]');
     return output;
   }
+  // The attributes object itself counts for cycle detection: `a.self = a` is "[Circular]".
+  walk.seen.add(input);
   for (const key of keys) {
+    if (key === omitKey) continue;
     const value = toAnyValue(readProperty(input, key), 1, walk);
     if (value !== undefined) defineOwn(output, key, value);
   }
   return output;
+}
+
+/**
+ * A facade call's attributes: `{ err, ...rest }` becomes `exception.*` plus the normalised rest,
+ * without copying `rest` first (a copy would run throwing getters outside any guard).
+ */
+export function normalizeCallAttributes(
+  input: Readonly<Record<string, unknown>>,
+  limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS,
+): Attributes {
+  let hasError: boolean;
+  try {
+    hasError = Object.hasOwn(input, 'err');
+  } catch {
+    return normalizeAttributes(input, limits);
+  }
+  if (!hasError) return normalizeAttributes(input, limits);
+  return {
+    ...normalizeAttributes(input, limits, 'err'),
+    ...exceptionAttributes(readProperty(input, 'err'), limits),
+  };
 }
 
 function readProperty(source: object, key: PropertyKey): unknown {
