@@ -43,7 +43,8 @@ export function formatTraceText(group: TraceGroup, options: TextFormatOptions): 
     const parts = [
       `  ${formatTimeOfDay(record.timeUnixNano)}`,
       formatOffset(record.timeUnixNano - first.timeUnixNano, first.timeUnixNano === 0n).padStart(9),
-      severityLabel(record).padEnd(5),
+      // The range name, not the producer's text (`WARNING`, `INFO2`), so columns line up; --json has both.
+      severityOfRecord(record).toUpperCase().padEnd(5),
       (record.service || '-').padEnd(serviceWidth),
       (record.module || '-').padEnd(moduleWidth),
     ];
@@ -83,10 +84,6 @@ export function formatRecordJson(record: ViewRecord): string {
     resource: record.resource,
   });
   return json.replace(/[\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
-}
-
-function severityLabel(record: ViewRecord): string {
-  return record.severityText !== '' ? record.severityText : severityOfRecord(record).toUpperCase();
 }
 
 function displayedAttributes(record: ViewRecord): { [key: string]: PlainValue } | undefined {

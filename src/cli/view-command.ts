@@ -12,8 +12,8 @@ import { compileViewFilter } from './view-filter.ts';
 
 /** Default of `--max-records`: matching records held for sorting (about 1 KiB each in memory). */
 export const DEFAULT_MAX_RECORDS = 500_000;
-/** Longest line read; logweave's file sink writes one batch (≤ 512 records by default) per line. */
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Default of `--max-line-bytes`; logweave's file sink writes one batch (≤ 512 records by default) per line. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Invalid lines reported one by one before the rest are only counted. */
 const MAX_LINE_WARNINGS = 10;
 
@@ -36,6 +36,7 @@ Output:
   --stacks             print exception.stacktrace under its record (text output)
   --max-records N      stop with an error when more than N records match (default ${DEFAULT_MAX_RECORDS});
                        records are held to sort them, so narrow with filters on large files
+  --max-line-bytes N   skip (and report) lines longer than N bytes (default ${DEFAULT_MAX_LINE_BYTES})
   -h, --help           show this help
 
 Exit status: 0 when every line was read; 1 when a file could not be read, a line was not
@@ -54,6 +55,7 @@ interface ViewArguments {
   json: boolean;
   stacks: boolean;
   maxRecords: number;
+  maxLineBytes: number;
 }
 
 /** `logweave view`: returns the exit status. */
@@ -79,12 +81,12 @@ export async function runView(
     const name = file === '-' ? '<stdin>' : file;
     const stream = file === '-' ? io.stdin : createReadStream(file);
     try {
-      for await (const line of readLines(stream, MAX_LINE_BYTES)) {
+      for await (const line of readLines(stream, args.maxLineBytes)) {
         if (line.tooLongBytes === undefined && line.text.trim() === '') continue;
         linesRead += 1;
         let problem: string | undefined;
         if (line.tooLongBytes !== undefined) {
-          problem = `line of ${line.tooLongBytes} bytes is longer than the ${MAX_LINE_BYTES}-byte limit; skipped`;
+          problem = `line of ${line.tooLongBytes} bytes is longer than the ${args.maxLineBytes}-byte limit (--max-line-bytes); skipped`;
         } else {
           try {
             for (const record of flattenOtlpRequest(JSON.parse(line.text), `${name}:${line.number}`)) {
@@ -159,6 +161,7 @@ function parseViewArguments(argv: readonly string[]): ViewArguments | 'help' {
         json: { type: 'boolean' },
         stacks: { type: 'boolean' },
         'max-records': { type: 'string' },
+        'max-line-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -192,15 +195,6 @@ function parseViewArguments(argv: readonly string[]): ViewArguments | 'help' {
   ] as const) {
     if (list?.some((value) => value === '')) throw new CliUsageError(`${option} expects a non-empty value`);
   }
-  let maxRecords = DEFAULT_MAX_RECORDS;
-  if (values['max-records'] !== undefined) {
-    maxRecords = Number(values['max-records']);
-    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) {
-      throw new CliUsageError(
-        `--max-records expects a positive integer, received ${JSON.stringify(values['max-records'])}`,
-      );
-    }
-  }
   return {
     files: positionals,
     filter: {
@@ -212,10 +206,20 @@ function parseViewArguments(argv: readonly string[]): ViewArguments | 'help' {
     },
     json: values.json === true,
     stacks: values.stacks === true,
-    maxRecords,
+    maxRecords: positiveInteger('--max-records', values['max-records'], DEFAULT_MAX_RECORDS),
+    maxLineBytes: positiveInteger('--max-line-bytes', values['max-line-bytes'], DEFAULT_MAX_LINE_BYTES),
   };
 }
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+function positiveInteger(option: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw new CliUsageError(`${option} expects a positive integer, received ${JSON.stringify(raw)}`);
+  }
+  return value;
 }

@@ -1,0 +1,271 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, describe, test } from 'node:test';
+import { runCli } from '../helpers/run-cli-process.ts';
+
+// Hand-written in the Collector file exporter's format: hex ids, 64-bit integers as strings,
+// several resources and records per line, a traces line mixed in, a record with only an
+// observed time, a WARN with only severity text, a record outside any trace.
+const FIXTURE = fileURLToPath(new URL('../fixtures/collector-logs.jsonl', import.meta.url));
+const TRACE_A = '5b8efff798038103d269b633813fc60c';
+const TRACE_B = '0af7651916cd43dd8448eb211c80319c';
+
+interface JsonRecord {
+  time: string;
+  timeUnixNano: string;
+  traceId: string;
+  spanId: string;
+  service: string;
+  module: string;
+  severity: string;
+  severityNumber: number;
+  severityText: string;
+  requestId: string;
+  body: unknown;
+  attributes: Record<string, unknown>;
+  resource: Record<string, unknown>;
+}
+
+function parseJsonLines(stdout: string): JsonRecord[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as JsonRecord);
+}
+
+const workDir = mkdtempSync(join(tmpdir(), 'logweave-cli-'));
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe('logweave view over a Collector file exporter output', () => {
+  test('prints one timeline per trace, records in time order across lines and services', async () => {
+    const result = await runCli(['view', FIXTURE]);
+    assert.equal(result.status, 0, result.stderr);
+    const blocks = result.stdout.trim().split('\n\n');
+    assert.equal(blocks.length, 4, result.stdout); // trace A, trace B, no trace, summary
+    const [traceA, traceB, untraced, summary] = blocks as [string, string, string, string];
+    assert.match(
+      traceA,
+      new RegExp(
+        `^trace ${TRACE_A} .* 5 records {2}services: gateway, orders, payments-py {2}request: req-a`,
+      ),
+    );
+    const messagesA = traceA
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/ {2,}/)[6]);
+    assert.deepEqual(messagesA, [
+      'GET /orders/7',
+      'order loaded',
+      'charging card',
+      'card declined\\u001b[2J\\nFAKE 00:00:00.000 INFO forged line',
+      'retrying\\u2028soon',
+    ]);
+    // Columns: time, offset, severity (range name even for 'INFO2' / 'WARNING'), service, module.
+    const severitiesA = traceA
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/)[2]);
+    assert.deepEqual(severitiesA, ['INFO', 'INFO', 'INFO', 'ERROR', 'WARN']);
+    assert.match(traceA, /\+50\.0ms {2}INFO {3}orders {7}orders\.api/);
+    assert.match(traceA, /"ledger\.sequence":"9007199254740993"/, 'a 64-bit integer keeps every digit');
+    assert.match(traceA, /"code\.lineno":42/);
+    assert.match(traceB, new RegExp(`^trace ${TRACE_B} .* 2 records`));
+    assert.match(
+      traceB,
+      /22:13:20\.310 .* WARN {3}orders/,
+      'an unknown time falls back to the observed time',
+    );
+    assert.match(untraced, /^no trace .* 1 record {2}services: orders\n.*orders service started$/);
+    assert.equal(summary, '8 records in 2 traces (1 without a trace), from 4 lines');
+    assert.match(result.stderr, /skipped 1 lines of other signals/);
+  });
+
+  test('text output escapes control characters, ANSI escapes and line separators', async () => {
+    const result = await runCli(['view', FIXTURE, '--stacks']);
+    assert.equal(result.status, 0);
+    assert.ok(!result.stdout.includes('\u001b'), 'no raw ESC reaches the terminal');
+    assert.ok(!result.stdout.includes('\u2028'), 'no raw U+2028');
+    assert.ok(!/^FAKE/m.test(result.stdout), 'a message cannot forge a line of its own');
+    assert.match(
+      result.stdout,
+      /\n {6}\| Traceback \(most recent call last\):\n {6}\| {3}File "app\.py", line 42/,
+    );
+  });
+
+  test('filters: --trace, --service, --module, --severity, --request-id, combined with AND', async () => {
+    const byTrace = parseJsonLines(
+      (await runCli(['view', FIXTURE, '--json', '--trace', TRACE_B.toUpperCase()])).stdout,
+    );
+    assert.deepEqual(
+      byTrace.map((record) => record.body),
+      ['GET /orders/8', 'slow inventory'],
+    );
+
+    const byService = parseJsonLines(
+      (await runCli(['view', FIXTURE, '--json', '--service', 'payments-py'])).stdout,
+    );
+    assert.equal(byService.length, 3);
+    assert.ok(byService.every((record) => record.service === 'payments-py'));
+
+    const bySeverity = parseJsonLines(
+      (await runCli(['view', FIXTURE, '--json', '--severity', 'WARN'])).stdout,
+    );
+    assert.deepEqual(
+      bySeverity.map((record) => record.severity),
+      ['ERROR', 'WARN', 'WARN'],
+    );
+
+    const byModule = parseJsonLines(
+      (await runCli(['view', FIXTURE, '--json', '--module', 'payments', '--module', 'gate*'])).stdout,
+    );
+    assert.deepEqual([...new Set(byModule.map((record) => record.module))].sort(), [
+      'gateway.http',
+      'payments.app',
+    ]);
+
+    const byRequest = parseJsonLines(
+      (await runCli(['view', FIXTURE, '--json', '--request-id', 'req-a', '--service', 'orders'])).stdout,
+    );
+    assert.deepEqual(
+      byRequest.map((record) => record.body),
+      ['order loaded'],
+    );
+
+    const none = await runCli(['view', FIXTURE, '--service', 'nobody']);
+    assert.equal(none.status, 0);
+    assert.match(none.stdout, /^no records matched \(4 lines read\)$/m);
+  });
+
+  test('--json gives every field as plain values, in timeline order', async () => {
+    const result = await runCli(['view', FIXTURE, '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(!result.stdout.includes('\u2028'), 'U+2028 is escaped in JSON output too');
+    const records = parseJsonLines(result.stdout);
+    assert.equal(records.length, 8);
+    assert.deepEqual(
+      records.map((record) => record.traceId),
+      [TRACE_A, TRACE_A, TRACE_A, TRACE_A, TRACE_A, TRACE_B, TRACE_B, ''],
+    );
+    const orders = records[1];
+    assert.deepEqual(orders, {
+      time: '2023-11-14T22:13:20.150Z',
+      timeUnixNano: '1700000000150000000',
+      traceId: TRACE_A,
+      spanId: '1f2e3d4c5b6a7988',
+      service: 'orders',
+      module: 'orders.api',
+      severity: 'INFO',
+      severityNumber: 10,
+      severityText: 'INFO2',
+      requestId: 'req-a',
+      body: 'order loaded',
+      attributes: { 'request.id': 'req-a', order: { id: 'o-7', items: [1, 2] } },
+      resource: { 'service.name': 'orders' },
+    });
+    const python = records.find((record) => record.body === 'charging card');
+    assert.equal(python?.resource['process.pid'], 4242);
+    assert.equal(python?.attributes['ledger.sequence'], '9007199254740993');
+    const warning = records.find((record) => record.severityText === 'WARNING');
+    assert.equal(warning?.severity, 'WARN');
+    assert.equal(warning?.severityNumber, 0);
+  });
+
+  test('reads several files and stdin (-) into one timeline per trace', async () => {
+    const lines = readFileSync(FIXTURE, 'utf8').trimEnd().split('\n');
+    const first = join(workDir, 'first.json');
+    writeFileSync(first, `${lines.slice(0, 2).join('\n')}\n`);
+    const result = await runCli(['view', first, '-', '--json', '--trace', TRACE_A], {
+      stdin: `${lines.slice(2).join('\r\n')}`,
+    });
+    assert.equal(result.status, 0, result.stderr);
+    const services = parseJsonLines(result.stdout).map((record) => record.service);
+    assert.deepEqual(services, ['gateway', 'orders', 'payments-py', 'payments-py', 'payments-py']);
+  });
+});
+
+describe('logweave view: bad input and bad command lines', () => {
+  test('invalid lines are reported with FILE:LINE, the rest is still shown, and the status is 1', async () => {
+    const file = join(workDir, 'torn.json');
+    const good = readFileSync(FIXTURE, 'utf8').split('\n')[0] ?? '';
+    writeFileSync(file, `${good}\nnot json\n\n{"hello":1}\n["array"]\n${good.slice(0, 40)}`);
+    const result = await runCli(['view', file]);
+    assert.equal(result.status, 1);
+    assert.match(result.stdout, /GET \/orders\/7/);
+    assert.match(result.stderr, /torn\.json:2: not an OTLP JSON logs request \(Unexpected token/);
+    assert.match(
+      result.stderr,
+      /torn\.json:4: not an OTLP JSON logs request \(expected a JSON object with "resourceLogs"\)/,
+    );
+    assert.match(result.stderr, /torn\.json:5: /);
+    assert.match(
+      result.stderr,
+      /torn\.json:6: not an OTLP JSON logs request/,
+      'a torn last line is reported',
+    );
+  });
+
+  test('only the first ten invalid lines are listed, the rest counted', async () => {
+    const file = join(workDir, 'many-bad.json');
+    writeFileSync(file, 'x\n'.repeat(25));
+    const result = await runCli(['view', file]);
+    assert.equal(result.status, 1);
+    assert.equal(result.stderr.match(/many-bad\.json:\d+:/g)?.length, 10);
+    assert.match(result.stderr, /15 more invalid lines not shown \(25 in all\)/);
+  });
+
+  test('a line longer than --max-line-bytes is skipped and reported without being held', async () => {
+    const file = join(workDir, 'long.json');
+    const good = readFileSync(FIXTURE, 'utf8').split('\n')[0] ?? '';
+    writeFileSync(file, `${'y'.repeat(200_000)}\n${good}\n`);
+    const result = await runCli(['view', file, '--max-line-bytes', '4096']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /long\.json:1: line of 200000 bytes is longer than the 4096-byte limit/);
+    assert.match(result.stdout, /GET \/orders\/7/);
+  });
+
+  test('a missing file is named, other files are still read, and the status is 1', async () => {
+    const result = await runCli(['view', join(workDir, 'missing.json'), FIXTURE]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /cannot read .*missing\.json: ENOENT/);
+    assert.match(result.stdout, /8 records in 2 traces/);
+  });
+
+  test('more matching records than --max-records stops with a hint, status 1', async () => {
+    const result = await runCli(['view', FIXTURE, '--max-records', '3']);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /more than 3 records match .*narrow the selection/);
+  });
+
+  for (const [args, message] of [
+    [['view'], /no FILE given/],
+    [['view', FIXTURE, '--trace', 'abc'], /--trace expects a trace id of 32 hex characters, received "abc"/],
+    [
+      ['view', FIXTURE, '--severity', 'loud'],
+      /--severity expects one of trace, debug, info, warn, error, fatal/,
+    ],
+    [['view', FIXTURE, '--max-records', '0'], /--max-records expects a positive integer, received "0"/],
+    [['view', FIXTURE, '--colour'], /Unknown option '--colour'/],
+    [['view', '-', '-'], /stdin \(-\) can be read only once/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [[], /Usage: logweave <command>/],
+  ] as const) {
+    test(`usage error for ${JSON.stringify(args)}: status 2 and what was wrong`, async () => {
+      const result = await runCli(args);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, message);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  for (const args of [['--help'], ['view', '--help'], ['view', '-h'], ['check-config', '--help'], ['help']]) {
+    test(`${args.join(' ')} prints help on stdout with status 0`, async () => {
+      const result = await runCli(args);
+      assert.equal(result.status, 0);
+      assert.match(result.stdout, /^Usage: logweave/);
+      assert.equal(result.stderr, '');
+    });
+  }
+});
