@@ -18,7 +18,11 @@ import {
 import { recordGetter, w3cPropagator } from './context/w3c-carrier.ts';
 import { DiagnosticReporter } from './diagnostics/diagnostic-reporter.ts';
 import { createExporter } from './exporters/create-exporter.ts';
+import { registerExitHooks } from './lifecycle/exit-hooks.ts';
+import { exportBudgetMillis } from './lifecycle/flush-budget.ts';
+import { PendingRecords } from './lifecycle/pending-records.ts';
 import { registerSignalFlush } from './lifecycle/signal-handlers.ts';
+import { registerUncaughtErrorHandler } from './lifecycle/uncaught-errors.ts';
 import { Logger } from './logger.ts';
 import { ContextProcessor, type ProcessContext } from './processors/context-processor.ts';
 import { DiscardProcessor } from './processors/discard-processor.ts';
@@ -80,15 +84,19 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     intervalMillis: resolved.diagnosticIntervalMillis,
     write: resolved.diagnosticWriter,
   });
-  const exporter = createExporter(resolved, stats, diagnostics);
+  const exporterSetup = createExporter(resolved, stats, diagnostics);
+  // Mirrors the batch queue so `process.exit()` can still spool what it holds (lifecycle/).
+  const pendingRecords = new PendingRecords(stats);
   const terminal: LogRecordProcessor =
-    exporter === undefined
+    exporterSetup === undefined
       ? new DiscardProcessor()
-      : new BatchLogRecordProcessor({
-          exporter,
-          ...resolved.batch,
-          selfObsMeterProvider: createQueueDropMeterProvider(stats),
-        });
+      : pendingRecords.track(
+          new BatchLogRecordProcessor({
+            exporter: pendingRecords.release(exporterSetup.exporter),
+            ...resolved.batch,
+            selfObsMeterProvider: createQueueDropMeterProvider(stats),
+          }),
+        );
   stats.onDrop((reason, count) => {
     if (reason === 'queue_full') {
       diagnostics.report(
@@ -136,7 +144,17 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     );
 
   let shutdownPromise: Promise<void> | undefined;
-  let unregisterSignals: (() => void) | undefined;
+  const unregisterHooks: Array<() => void> = [];
+  const unregisterSignals = (): void => {
+    for (const unregister of unregisterHooks.splice(0)) unregister();
+  };
+  const exportBudget = exportBudgetMillis(resolved.shutdownTimeoutMillis);
+  /* Signals, beforeExit and fatal errors: exports stop retrying at the budget and spool the rest,
+   * so the flush ends within shutdownTimeoutMillis even when the Collector is down. */
+  const flushBeforeExit = (): Promise<void> => {
+    const release = exporterSetup?.hurry(exportBudget);
+    return logging.forceFlush().finally(() => release?.());
+  };
   const logging: Logging = {
     getLogger(name) {
       let logger = loggers.get(name);
@@ -151,7 +169,10 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     forceFlush: () =>
       shutdownPromise ? shutdownPromise : withTimeout(loggerProvider.forceFlush(), 'forceFlush'),
     shutdown() {
-      shutdownPromise ??= (unregisterSignals?.(), withTimeout(loggerProvider.shutdown(), 'shutdown'));
+      shutdownPromise ??=
+        (unregisterSignals(),
+        exporterSetup?.hurry(exportBudget),
+        withTimeout(loggerProvider.shutdown(), 'shutdown'));
       return shutdownPromise;
     },
     stats: () => stats.snapshot(),
@@ -161,7 +182,30 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     resolvedOptions: resolved,
     diagnostics,
   };
-  if (resolved.handleSignals) unregisterSignals = registerSignalFlush(() => logging.forceFlush());
+  if (resolved.handleSignals) unregisterHooks.push(registerSignalFlush(flushBeforeExit));
+  let emittedAtLastFlush = -1;
+  unregisterHooks.push(
+    registerExitHooks({
+      hasNewRecords: () => stats.snapshot().emitted !== emittedAtLastFlush,
+      flush: () => {
+        emittedAtLastFlush = stats.snapshot().emitted;
+        return flushBeforeExit();
+      },
+      keepNow: () => exporterSetup?.keepAtExit(pendingRecords.drain()),
+    }),
+  );
+  if (resolved.delivery.handleUncaughtErrors) {
+    unregisterHooks.push(
+      registerUncaughtErrorHandler((error, origin) => {
+        const what = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
+        logging
+          .getLogger('process')
+          .fatal(`${what}: ${error instanceof Error ? error.message : String(error)}`, error);
+        return flushBeforeExit();
+      }),
+    );
+  }
+
   return logging;
 }
 

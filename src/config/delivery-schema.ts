@@ -3,4 +3,8 @@ import { z } from 'zod';
 /** Validates the `delivery` section; see `DeliveryOptions`. */
 export const deliverySchema = z.strictObject({
   spoolDir: z.string().min(1).optional(),
+  spoolMaxBytes: z.number().int().min(65_536).optional(),
+  replayInitialBackoffMillis: z.number().int().min(1).max(3_600_000).optional(),
+  replayMaxBackoffMillis: z.number().int().min(1).max(3_600_000).optional(),
+  handleUncaughtErrors: z.boolean().optional(),
 });

@@ -44,6 +44,10 @@ export const DEFAULTS = {
   handleSignals: true,
   shutdownTimeoutMillis: 5000,
   diagnosticIntervalMillis: 60_000,
+  spoolMaxBytes: 100 * 1024 * 1024,
+  replayInitialBackoffMillis: 1000,
+  replayMaxBackoffMillis: 10_000,
+  handleUncaughtErrors: true,
 } as const;
 
 /** W3C carriers a parent process left in the environment (`TRACEPARENT`, `TRACESTATE`, `BAGGAGE`). */
@@ -67,7 +71,7 @@ export interface ResolvedOptions {
   requestId: Required<RequestIdOptions>;
   sampling: SamplingOptions | undefined;
   redaction: RedactionOptions;
-  delivery: DeliveryOptions;
+  delivery: Required<Omit<DeliveryOptions, 'spoolDir'>> & Pick<DeliveryOptions, 'spoolDir'>;
   configPath: string | undefined;
   handleSignals: boolean;
   shutdownTimeoutMillis: number;
@@ -143,7 +147,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     },
     sampling: fromCode.sampling ?? fromFile.sampling,
     redaction: { ...fromEnv.redaction, ...fromFile.redaction, ...fromCode.redaction },
-    delivery: { ...fromEnv.delivery, ...fromFile.delivery, ...fromCode.delivery },
+    delivery: resolveDelivery({ ...fromEnv.delivery, ...fromFile.delivery, ...fromCode.delivery }),
     configPath,
     handleSignals: pick('handleSignals') ?? DEFAULTS.handleSignals,
     shutdownTimeoutMillis: pick('shutdownTimeoutMillis') ?? DEFAULTS.shutdownTimeoutMillis,
@@ -153,6 +157,24 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     inheritedContext: readInheritedContext(env),
     env,
   };
+}
+
+function resolveDelivery(delivery: DeliveryOptions): ResolvedOptions['delivery'] {
+  const resolved: ResolvedOptions['delivery'] = {
+    spoolMaxBytes: delivery.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes,
+    replayInitialBackoffMillis: delivery.replayInitialBackoffMillis ?? DEFAULTS.replayInitialBackoffMillis,
+    replayMaxBackoffMillis: delivery.replayMaxBackoffMillis ?? DEFAULTS.replayMaxBackoffMillis,
+    handleUncaughtErrors: delivery.handleUncaughtErrors ?? DEFAULTS.handleUncaughtErrors,
+  };
+  if (delivery.spoolDir !== undefined) resolved.spoolDir = delivery.spoolDir;
+  if (resolved.replayInitialBackoffMillis > resolved.replayMaxBackoffMillis) {
+    throw new LogweaveConfigError(
+      'delivery.replayInitialBackoffMillis',
+      `at most delivery.replayMaxBackoffMillis (${resolved.replayMaxBackoffMillis})`,
+      resolved.replayInitialBackoffMillis,
+    );
+  }
+  return resolved;
 }
 
 function writeToStderr(line: string): void {
@@ -226,7 +248,19 @@ function readEnvironmentOptions(env: Environment): SerializableOptions {
     },
     requestId: { header: readString(env, 'LOGWEAVE_REQUEST_ID_HEADER') },
     redaction: readRedactionEnvironment(env),
-    delivery: { spoolDir: readString(env, 'LOGWEAVE_SPOOL_DIR') },
+    delivery: {
+      spoolDir: readString(env, 'LOGWEAVE_SPOOL_DIR'),
+      spoolMaxBytes: readInteger(env, 'LOGWEAVE_SPOOL_MAX_BYTES', { min: 65_536 }),
+      replayInitialBackoffMillis: readInteger(env, 'LOGWEAVE_SPOOL_REPLAY_BACKOFF', {
+        min: 1,
+        max: 3_600_000,
+      }),
+      replayMaxBackoffMillis: readInteger(env, 'LOGWEAVE_SPOOL_REPLAY_MAX_BACKOFF', {
+        min: 1,
+        max: 3_600_000,
+      }),
+      handleUncaughtErrors: readBoolean(env, 'LOGWEAVE_HANDLE_UNCAUGHT'),
+    },
     handleSignals: readBoolean(env, 'LOGWEAVE_HANDLE_SIGNALS'),
     shutdownTimeoutMillis: readInteger(env, 'LOGWEAVE_SHUTDOWN_TIMEOUT', { min: 0, max: 600_000 }),
     diagnosticIntervalMillis: readInteger(env, 'LOGWEAVE_DIAGNOSTIC_INTERVAL', { min: 0 }),

@@ -6,6 +6,17 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
+/** ANSI colour per severity text, used only when writing to a terminal. */
+const SEVERITY_COLOURS: Record<string, string> = {
+  TRACE: '\u001b[90m',
+  DEBUG: '\u001b[36m',
+  INFO: '\u001b[32m',
+  WARN: '\u001b[33m',
+  ERROR: '\u001b[31m',
+  FATAL: '\u001b[35;1m',
+};
+const RESET = '\u001b[0m';
+
 export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE, (char) => {
     if (char === '\n') return '\\n';
@@ -26,18 +37,20 @@ function render(value: unknown): string {
 
 /**
  * One readable line per record for development: time, severity, service, module, request id,
- * trace id, message, attributes.
+ * trace id, message, attributes. Coloured only when stdout is a terminal (or `colour: true`).
  */
 export class ConsoleLineExporter implements LogRecordExporter {
   readonly #write: (line: string) => void;
+  readonly #colour: boolean;
 
-  constructor(options: { write?: (line: string) => void } = {}) {
+  constructor(options: { write?: (line: string) => void; colour?: boolean } = {}) {
     this.#write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
+    this.#colour = options.colour ?? (options.write === undefined && process.stdout.isTTY === true);
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
     try {
-      for (const record of logs) this.#write(formatConsoleLine(record));
+      for (const record of logs) this.#write(formatConsoleLine(record, this.#colour));
       resultCallback({ code: ExportResultCode.SUCCESS });
     } catch (error) {
       resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
@@ -53,14 +66,17 @@ export class ConsoleLineExporter implements LogRecordExporter {
   }
 }
 
-export function formatConsoleLine(record: ReadableLogRecord): string {
+/** The console line for one record; every field is escaped before any colour is added. */
+export function formatConsoleLine(record: ReadableLogRecord, colour = false): string {
   const time = new Date(hrTimeToMilliseconds(record.hrTime)).toISOString();
-  const severity = (record.severityText ?? String(record.severityNumber ?? '')).padEnd(5);
+  const severityText = escapeForTerminal(record.severityText ?? String(record.severityNumber ?? ''));
+  const colourCode = colour ? SEVERITY_COLOURS[severityText] : undefined;
+  const severity =
+    colourCode === undefined ? severityText.padEnd(5) : `${colourCode}${severityText.padEnd(5)}${RESET}`;
   const service = render(record.resource.attributes['service.name'] ?? '-');
   const { ['request.id']: requestId, ...rest } = record.attributes;
   const parts = [
     time,
-    severity,
     service,
     record.instrumentationScope.name,
     `req=${render(requestId ?? '-')}`,
@@ -68,5 +84,6 @@ export function formatConsoleLine(record: ReadableLogRecord): string {
     render(record.body ?? ''),
   ];
   if (Object.keys(rest).length > 0) parts.push(render(rest));
-  return escapeForTerminal(parts.join(' '));
+  const [first, ...others] = parts.map(escapeForTerminal);
+  return [first, severity, ...others].join(' ');
 }

@@ -2,29 +2,34 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { DiagnosticReporter } from '../diagnostics/diagnostic-reporter.ts';
 import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { SelfReportingExporter } from './delivery-listener.ts';
+import { DeliveryReport } from './delivery-report.ts';
 
 /**
  * Outermost exporter wrapper: counts delivered records, counts every record of a failed batch
  * as `export_failed`, and says on stderr (rate-limited) where it tried and how to point it
  * elsewhere. It never throws and always calls back.
+ *
+ * An inner exporter that settles records itself (spooled, rejected, partial success) reports
+ * them through the shared `DeliveryReport`; its callback is then not counted a second time.
  */
 export class ReportingExporter implements LogRecordExporter {
   readonly #inner: LogRecordExporter;
-  readonly #stats: LoggingStats;
-  readonly #diagnostics: DiagnosticReporter;
-  readonly #destination: string;
+  readonly #innerReports: boolean;
+  readonly report: DeliveryReport;
 
   constructor(options: {
     inner: LogRecordExporter;
     stats: LoggingStats;
     diagnostics: DiagnosticReporter;
-    /** Human description of where records go, e.g. `OTLP http://localhost:4318/v1/logs`. */
+    /** Human description of where records go, e.g. `the OTLP endpoint http://localhost:4318/v1/logs`. */
     destination: string;
+    /** The report the inner exporter already uses, when it reports its own outcomes. */
+    report?: DeliveryReport;
   }) {
     this.#inner = options.inner;
-    this.#stats = options.stats;
-    this.#diagnostics = options.diagnostics;
-    this.#destination = options.destination;
+    this.#innerReports = (options.inner as Partial<SelfReportingExporter>).reportsOwnOutcomes === true;
+    this.report = options.report ?? new DeliveryReport(options);
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
@@ -32,24 +37,23 @@ export class ReportingExporter implements LogRecordExporter {
     const done = (result: ExportResult): void => {
       if (called) return;
       called = true;
-      if (result.code === ExportResultCode.SUCCESS) {
-        this.#stats.recordExported(logs.length);
-      } else {
-        this.#stats.recordDropped('export_failed', logs.length);
-        const reason = result.error?.message ?? 'unknown error';
-        this.#diagnostics.report(
-          'export_failed',
-          `could not deliver ${logs.length} log records to ${this.#destination}: ${reason}. ` +
-            `${this.#stats.droppedCount('export_failed')} records lost so far. Point logweave elsewhere with ` +
-            `OTEL_EXPORTER_OTLP_ENDPOINT, or set OTEL_LOGS_EXPORTER=console|file|none.`,
-        );
+      if (!this.#innerReports) {
+        if (result.code === ExportResultCode.SUCCESS) this.report.delivered(logs.length);
+        else this.report.dropped('export_failed', logs.length, result.error?.message ?? 'unknown error');
       }
       resultCallback(result);
     };
     try {
       this.#inner.export(logs, done);
     } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error as Error });
+      if (called) return;
+      called = true;
+      this.report.dropped(
+        'export_failed',
+        logs.length,
+        error instanceof Error ? error.message : String(error),
+      );
+      resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
     }
   }
 

@@ -17,6 +17,8 @@ export type DropReason =
   | 'export_failed'
   /** The spool was full; its oldest data was dropped. */
   | 'spool_full'
+  /** A spooled batch was found torn or damaged (a crash mid-write); it is skipped, never sent. */
+  | 'spool_corrupt'
   /** The receiver rejected the batch with a non-retryable status (400 and other 4xx but 429). */
   | 'rejected'
   /** The receiver accepted the batch but reported some records as rejected. */
@@ -36,6 +38,8 @@ export interface StatsSnapshot {
   exported: number;
   /** Secrets replaced by the redaction stage (values, not records). */
   redacted: number;
+  /** Records written to the durable spool (delivered later, when replayed, and then counted in `exported`). */
+  spooled: number;
 }
 
 /**
@@ -46,6 +50,7 @@ export class LoggingStats {
   #emitted = 0;
   #exported = 0;
   #redacted = 0;
+  #spooled = 0;
   readonly #kept = new Map<string, number>();
   readonly #dropped = new Map<DropReason, number>();
   readonly #dropListeners: Array<(reason: DropReason, count: number) => void> = [];
@@ -72,6 +77,10 @@ export class LoggingStats {
     this.#exported += count;
   }
 
+  recordSpooled(count: number): void {
+    this.#spooled += count;
+  }
+
   /** Called on every drop; used for diagnostics and metrics. Listeners must not throw. */
   onDrop(listener: (reason: DropReason, count: number) => void): void {
     this.#dropListeners.push(listener);
@@ -88,6 +97,7 @@ export class LoggingStats {
       dropped: Object.fromEntries(this.#dropped) as Partial<Record<DropReason, number>>,
       exported: this.#exported,
       redacted: this.#redacted,
+      spooled: this.#spooled,
     };
   }
 }

@@ -19,8 +19,22 @@ export interface OtlpReceiver {
   readonly url: string;
   readonly records: ReceivedRecord[];
   /** Raw requests as received (content type and decoded OTLP/JSON object). */
-  readonly requests: Array<{ contentType: string; decoded: unknown; status: number }>;
+  readonly requests: Array<{
+    contentType: string;
+    decoded: unknown;
+    status: number;
+    at: number;
+    count: number;
+  }>;
   behavior: ReceiverBehavior | undefined;
+  /** Requests received so far, including hung, destroyed and undecodable ones. */
+  readonly received: number;
+  /** TCP connections currently open to the receiver (for leak checks). */
+  readonly openConnections: number;
+  /** Stops listening and drops every connection: the endpoint is down (connection refused). */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  start(): Promise<void>;
   /** Resolves once at least `count` records were accepted, or rejects after `timeoutMillis`. */
   waitForRecords(count: number, timeoutMillis?: number): Promise<ReceivedRecord[]>;
   close(): Promise<void>;
@@ -56,17 +70,32 @@ export async function startOtlpReceiver(behavior?: ReceiverBehavior): Promise<Ot
         check();
       });
     },
+    received: 0,
+    get openConnections() {
+      return sockets.size;
+    },
     close() {
       for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
+      return new Promise((resolve) => {
+        if (!server.listening) resolve();
+        else server.close(() => resolve());
+      });
+    },
+    stop() {
+      return receiver.close();
+    },
+    start() {
+      return new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     },
   };
 
+  let port = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       count++;
+      (receiver as { received: number }).received = count;
       let body = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
       const contentType = String(req.headers['content-type'] ?? '');
@@ -86,8 +115,15 @@ export async function startOtlpReceiver(behavior?: ReceiverBehavior): Promise<Ot
         res.writeHead(400).end(String(error));
         return;
       }
-      requests.push({ contentType, decoded, status: outcome.status });
-      if (accept) records.push(...flattenRequest(decoded));
+      const flattened = flattenRequest(decoded);
+      requests.push({
+        contentType,
+        decoded,
+        status: outcome.status,
+        at: Date.now(),
+        count: flattened.length,
+      });
+      if (accept) records.push(...flattened);
       res.writeHead(outcome.status, {
         'content-type': contentType.includes('json') ? 'application/json' : 'application/x-protobuf',
         ...outcome.headers,
@@ -101,7 +137,7 @@ export async function startOtlpReceiver(behavior?: ReceiverBehavior): Promise<Ot
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   (receiver as { url: string }).url = `http://127.0.0.1:${port}/v1/logs`;
   return receiver;
 }

@@ -1,0 +1,267 @@
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { decodeSegment, deliveredMarker, encodeFrame, type SpoolFrame } from './spool-frame.ts';
+
+const SEGMENT_SUFFIX = '.lwspool';
+const SEGMENT_NAME = /^(\d{15})-(\d{6})-(\d+)\.lwspool$/;
+
+/** What the spool tells its owner about data it had to give up. */
+export interface SpoolEvents {
+  /** Oldest data removed to make room (`spool_full`). */
+  evicted(records: number, bytes: number): void;
+  /** A torn or damaged tail found while reading a segment; its records are never sent. */
+  damaged(records: number, bytes: number, segment: string): void;
+}
+
+interface Segment {
+  name: string;
+  path: string;
+  bytes: number;
+  /** Records in frames not yet delivered. */
+  pendingRecords: number;
+  /** Loaded lazily once the segment is sealed and replay reaches it. */
+  frames?: SpoolFrame[];
+  cursor: number;
+}
+
+/** One frame waiting to be replayed, and how to mark it done. */
+export interface SpooledBatch {
+  readonly recordCount: number;
+  readonly contentType: string;
+  readonly payload: Buffer;
+  /** Marks the frame delivered (or given up) on disk; the segment is removed once empty. */
+  settle(): void;
+}
+
+/**
+ * A bounded, append-only, crash-safe spool of serialized OTLP requests in `dir`.
+ *
+ * Each process appends only to segment files named with its own pid, so several processes can
+ * share a directory without interleaving. At start a process adopts segments left by processes
+ * that no longer run (by renaming them to its own pid, which is atomic, so only one adopter
+ * wins). Frames carry a length and a CRC (see `spool-frame.ts`): a tail torn by `kill -9` is
+ * detected and skipped, never sent. When the bytes held would pass `maxBytes`, whole segments
+ * are removed oldest first and their records counted as evicted.
+ */
+export class DiskSpool {
+  readonly dir: string;
+  readonly #maxBytes: number;
+  readonly #segmentBytes: number;
+  readonly #events: SpoolEvents;
+  readonly #segments: Segment[] = [];
+  #current: { segment: Segment; fd: number } | undefined;
+  #sequence = 0;
+
+  constructor(options: { dir: string; maxBytes: number; events: SpoolEvents }) {
+    this.dir = options.dir;
+    this.#maxBytes = options.maxBytes;
+    // Eviction works per segment, so segments are a small share of the budget.
+    this.#segmentBytes = Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(options.maxBytes / 8)));
+    this.#events = options.events;
+    mkdirSync(this.dir, { recursive: true });
+    this.#adoptLeftovers();
+  }
+
+  /** Bytes currently held. */
+  get bytes(): number {
+    return this.#segments.reduce((sum, segment) => sum + segment.bytes, 0);
+  }
+
+  /** Records held and not yet delivered. */
+  get pendingRecords(): number {
+    return this.#segments.reduce((sum, segment) => sum + segment.pendingRecords, 0);
+  }
+
+  hasPending(): boolean {
+    return this.#segments.some((segment) => segment.pendingRecords > 0);
+  }
+
+  /**
+   * Appends one request synchronously (so it is safe from an `exit` handler).
+   * @returns false when the batch alone is larger than the whole spool, or the disk failed.
+   */
+  append(payload: Uint8Array, recordCount: number, json: boolean): boolean {
+    const frame = encodeFrame(payload, recordCount, json);
+    if (frame.length > this.#maxBytes) return false;
+    this.#evictFor(frame.length);
+    const current = this.#currentSegment(frame.length);
+    let written = 0;
+    try {
+      while (written < frame.length) written += writeSync(current.fd, frame, written);
+    } catch {
+      // A partial frame is a torn tail; seal the segment so later frames stay readable.
+      current.segment.bytes += written;
+      this.#seal();
+      return false;
+    }
+    current.segment.bytes += frame.length;
+    current.segment.pendingRecords += recordCount;
+    return true;
+  }
+
+  /** The oldest batch not yet delivered, or undefined when the spool is empty. */
+  next(): SpooledBatch | undefined {
+    while (this.#segments.length > 0) {
+      const segment = this.#segments[0]!;
+      if (this.#current?.segment === segment) this.#seal();
+      segment.frames ??= this.#load(segment, false);
+      while (segment.cursor < segment.frames.length && segment.frames[segment.cursor]!.delivered) {
+        segment.cursor++;
+      }
+      const frame = segment.frames[segment.cursor];
+      if (frame === undefined) {
+        this.#remove(segment);
+        continue;
+      }
+      return {
+        recordCount: frame.recordCount,
+        contentType: frame.contentType,
+        payload: frame.payload,
+        settle: () => this.#settle(segment, frame),
+      };
+    }
+    return undefined;
+  }
+
+  /** Closes the segment being appended to. */
+  close(): void {
+    this.#seal();
+  }
+
+  #settle(segment: Segment, frame: SpoolFrame): void {
+    if (frame.delivered) return;
+    frame.delivered = true;
+    segment.pendingRecords -= frame.recordCount;
+    if (!this.#segments.includes(segment)) return; // evicted meanwhile
+    try {
+      const fd = openSync(segment.path, 'r+');
+      try {
+        writeSync(fd, deliveredMarker(), 0, 4, frame.offset);
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      // The marker only saves a duplicate after a crash; failing to write it loses nothing.
+    }
+    if (segment.frames !== undefined && segment.frames.every((each) => each.delivered)) this.#remove(segment);
+  }
+
+  #currentSegment(frameBytes: number): { segment: Segment; fd: number } {
+    if (this.#current !== undefined && this.#current.segment.bytes + frameBytes > this.#segmentBytes) {
+      this.#seal();
+    }
+    if (this.#current === undefined) {
+      const name = `${String(Date.now()).padStart(15, '0')}-${String(this.#sequence++ % 1_000_000).padStart(6, '0')}-${process.pid}${SEGMENT_SUFFIX}`;
+      const segment: Segment = { name, path: join(this.dir, name), bytes: 0, pendingRecords: 0, cursor: 0 };
+      this.#current = { segment, fd: openSync(segment.path, 'a') };
+      this.#segments.push(segment);
+    }
+    return this.#current;
+  }
+
+  #seal(): void {
+    if (this.#current === undefined) return;
+    try {
+      closeSync(this.#current.fd);
+    } catch {
+      // Already closed; nothing is lost.
+    }
+    this.#current = undefined;
+  }
+
+  #evictFor(incoming: number): void {
+    let total = this.bytes;
+    while (total + incoming > this.#maxBytes && this.#segments.length > 0) {
+      const oldest = this.#segments[0]!;
+      if (this.#current?.segment === oldest) this.#seal();
+      total -= oldest.bytes;
+      this.#events.evicted(oldest.pendingRecords, oldest.bytes);
+      oldest.pendingRecords = 0;
+      this.#remove(oldest);
+    }
+  }
+
+  #remove(segment: Segment): void {
+    const index = this.#segments.indexOf(segment);
+    if (index >= 0) this.#segments.splice(index, 1);
+    if (this.#current?.segment === segment) this.#seal();
+    try {
+      unlinkSync(segment.path);
+    } catch {
+      // Already gone (removed by hand): nothing left to send from it.
+    }
+  }
+
+  #load(segment: Segment, reportDamage: boolean): SpoolFrame[] {
+    let data: Buffer;
+    try {
+      data = readFileSync(segment.path);
+    } catch {
+      segment.pendingRecords = 0;
+      return [];
+    }
+    const decoded = decodeSegment(data);
+    if (reportDamage && decoded.tornBytes > 0)
+      this.#events.damaged(decoded.tornRecords, decoded.tornBytes, segment.name);
+    segment.pendingRecords = decoded.frames.reduce(
+      (sum, frame) => sum + (frame.delivered ? 0 : frame.recordCount),
+      0,
+    );
+    return decoded.frames;
+  }
+
+  /** Adopts this directory's segments whose writer is gone (including a previous run of this pid). */
+  #adoptLeftovers(): void {
+    const names = readdirSync(this.dir)
+      .filter((name) => SEGMENT_NAME.test(name))
+      .sort();
+    for (const name of names) {
+      const [, created, sequence, pidText] = SEGMENT_NAME.exec(name)!;
+      const pid = Number(pidText);
+      let adoptedName = name;
+      if (pid !== process.pid) {
+        if (isRunning(pid)) continue;
+        adoptedName = `${created}-${sequence}-${process.pid}${SEGMENT_SUFFIX}`;
+        try {
+          renameSync(join(this.dir, name), join(this.dir, adoptedName));
+        } catch {
+          continue; // another process adopted it first
+        }
+      }
+      const path = join(this.dir, adoptedName);
+      const segment: Segment = {
+        name: adoptedName,
+        path,
+        bytes: statSync(path).size,
+        pendingRecords: 0,
+        cursor: 0,
+      };
+      // Read once to count what it holds and report a torn tail; frames are reloaded when
+      // replay reaches the segment, so adopting a full spool does not hold it all in memory.
+      this.#load(segment, true);
+      this.#segments.push(segment);
+    }
+    const adopted = this.#segments.filter((segment) => segment.pendingRecords === 0);
+    for (const empty of adopted) this.#remove(empty);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs under another user, so it is alive and its segments are not ours.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
