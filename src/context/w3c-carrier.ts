@@ -18,6 +18,8 @@ export const HEADER_LIMITS = {
   /** baggage: W3C Baggage limits (8192 bytes, 64 members). */
   baggageMaxBytes: 8192,
   baggageMaxEntries: 64,
+  /** Raw header text examined at most (all duplicates together); the rest is ignored unread. */
+  scanMaxLength: 65_536,
 } as const;
 
 /** The W3C trace-context + baggage propagator shared by extraction and injection. */
@@ -56,8 +58,12 @@ export function readHeaderValues(headers: IncomingHeaders, name: string): string
 function capBaggage(value: string): string | undefined {
   const kept: string[] = [];
   let bytes = 0;
-  for (const member of value.split(',')) {
-    const trimmed = member.trim();
+  // indexOf rather than split: a huge hostile header costs no more than the members kept.
+  for (let start = 0; start < value.length;) {
+    const comma = value.indexOf(',', start);
+    const end = comma === -1 ? value.length : comma;
+    const trimmed = value.slice(start, end).trim();
+    start = end + 1;
     if (trimmed === '') continue;
     const memberBytes = Buffer.byteLength(trimmed) + (kept.length > 0 ? 1 : 0);
     if (kept.length >= HEADER_LIMITS.baggageMaxEntries || bytes + memberBytes > HEADER_LIMITS.baggageMaxBytes)
@@ -79,14 +85,24 @@ export function normalizeW3cHeaders(headers: IncomingHeaders): Record<string, st
   const single = traceparent.length === 1 ? traceparent[0] : undefined;
   if (single !== undefined && single.length <= HEADER_LIMITS.traceparentMaxLength && !single.includes(',')) {
     carrier['traceparent'] = single;
-    const tracestate = readHeaderValues(headers, 'tracestate').join(',');
+    const tracestate = joinBounded(readHeaderValues(headers, 'tracestate'));
     if (tracestate !== '' && tracestate.length <= HEADER_LIMITS.tracestateMaxLength) {
       carrier['tracestate'] = tracestate;
     }
   }
-  const baggage = capBaggage(readHeaderValues(headers, 'baggage').join(','));
+  const baggage = capBaggage(joinBounded(readHeaderValues(headers, 'baggage')));
   if (baggage !== undefined) carrier['baggage'] = baggage;
   return carrier;
+}
+
+/** Duplicated list headers combined with "," (as RFC 9110 allows), reading at most `scanMaxLength` characters. */
+function joinBounded(values: readonly string[]): string {
+  let joined = '';
+  for (const value of values) {
+    joined = joined === '' ? value : `${joined},${value}`;
+    if (joined.length >= HEADER_LIMITS.scanMaxLength) return joined.slice(0, HEADER_LIMITS.scanMaxLength);
+  }
+  return joined;
 }
 
 /** Getter over an already-normalised carrier. */

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  createLogging,
+  getRequestContext,
+  injectContext,
+  type Logging,
+  type RequestContext,
+} from '../../src/index.ts';
+
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const SPAN_ID = '00f067aa0ba902b7';
+const VALID = `00-${TRACE_ID}-${SPAN_ID}-01`;
+
+let logging: Logging;
+before(() => {
+  logging = createLogging({ exporter: 'none', handleSignals: false, env: {} });
+});
+after(() => logging.shutdown());
+
+type Headers = Record<string, string | string[]>;
+
+function requestFor(headers: Headers): { request: RequestContext; outgoing: Record<string, string> } {
+  return logging.runWithRequestContext({ headers }, () => ({
+    request: getRequestContext(),
+    outgoing: injectContext({} as Record<string, string>),
+  }));
+}
+
+function assertContinued(
+  headers: Headers,
+  expected: { traceId: string; parentSpanId: string; flags: number },
+): void {
+  const { request, outgoing } = requestFor(headers);
+  assert.equal(request.traceId, expected.traceId);
+  assert.equal(request.parentSpanId, expected.parentSpanId);
+  assert.equal(request.traceFlags, expected.flags);
+  assert.match(request.spanId, /^[0-9a-f]{16}$/);
+  assert.notEqual(request.spanId, expected.parentSpanId, 'this service gets a span id of its own');
+  assert.equal(outgoing['traceparent'], `00-${expected.traceId}-${request.spanId}-0${expected.flags & 1}`);
+}
+
+function assertNewTrace(headers: Headers): void {
+  const { request, outgoing } = requestFor(headers);
+  assert.match(request.traceId, /^[0-9a-f]{32}$/);
+  assert.notEqual(request.traceId, TRACE_ID);
+  assert.notEqual(request.traceId, '0'.repeat(32));
+  assert.equal(request.parentSpanId, undefined);
+  assert.match(request.spanId, /^[0-9a-f]{16}$/);
+  assert.equal(outgoing['traceparent'], `00-${request.traceId}-${request.spanId}-01`);
+  assert.equal(
+    outgoing['tracestate'],
+    undefined,
+    'the tracestate of a rejected traceparent is not propagated',
+  );
+}
+
+describe('W3C traceparent: valid headers are continued', () => {
+  test('version 00, sampled and not sampled', () => {
+    assertContinued({ traceparent: VALID }, { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 });
+    assertContinued(
+      { traceparent: `00-${TRACE_ID}-${SPAN_ID}-00` },
+      { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 0 },
+    );
+  });
+
+  test('a future version with extra fields is parsed by its version-00 prefix', () => {
+    assertContinued(
+      { traceparent: `cc-${TRACE_ID}-${SPAN_ID}-01-what-the-future-will-be-like` },
+      { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 },
+    );
+    assertContinued(
+      { traceparent: `01-${TRACE_ID}-${SPAN_ID}-01` },
+      { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 },
+    );
+  });
+
+  test('header names are case-insensitive; a single-element array is one header', () => {
+    assertContinued({ TraceParent: VALID }, { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 });
+    assertContinued({ traceparent: [VALID] }, { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 });
+  });
+
+  test('tracestate is carried on with a valid traceparent; duplicated tracestate headers are combined', () => {
+    const { outgoing } = requestFor({
+      traceparent: VALID,
+      tracestate: ['congo=t61rcWkgMzE', 'rojo=00f067aa0ba902b7'],
+    });
+    assert.equal(outgoing['tracestate'], 'congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+  });
+});
+
+describe('W3C traceparent: invalid headers start a new trace', () => {
+  const cases: Array<[string, Headers]> = [
+    ['version ff', { traceparent: `ff-${TRACE_ID}-${SPAN_ID}-01` }],
+    ['all-zero trace id', { traceparent: `00-${'0'.repeat(32)}-${SPAN_ID}-01` }],
+    ['all-zero span id', { traceparent: `00-${TRACE_ID}-${'0'.repeat(16)}-01` }],
+    ['uppercase trace id', { traceparent: `00-${TRACE_ID.toUpperCase()}-${SPAN_ID}-01` }],
+    ['uppercase span id', { traceparent: `00-${TRACE_ID}-${SPAN_ID.toUpperCase()}-01` }],
+    ['uppercase version', { traceparent: `0A-${TRACE_ID}-${SPAN_ID}-01` }],
+    ['short trace id', { traceparent: `00-${TRACE_ID.slice(1)}-${SPAN_ID}-01` }],
+    ['long trace id', { traceparent: `00-${TRACE_ID}0-${SPAN_ID}-01` }],
+    ['short span id', { traceparent: `00-${TRACE_ID}-${SPAN_ID.slice(1)}-01` }],
+    ['long span id', { traceparent: `00-${TRACE_ID}-${SPAN_ID}0-01` }],
+    ['one-digit flags', { traceparent: `00-${TRACE_ID}-${SPAN_ID}-1` }],
+    ['three-digit version', { traceparent: `000-${TRACE_ID}-${SPAN_ID}-01` }],
+    ['version 00 with an extra field', { traceparent: `${VALID}-extra` }],
+    ['version 00 with a trailing dash', { traceparent: `${VALID}-` }],
+    ['non-hex characters', { traceparent: `00-${TRACE_ID.slice(0, 31)}g-${SPAN_ID}-01` }],
+    ['wrong separators', { traceparent: VALID.replaceAll('-', '_') }],
+    ['missing flags', { traceparent: `00-${TRACE_ID}-${SPAN_ID}` }],
+    ['empty value', { traceparent: '' }],
+    ['duplicated header (array)', { traceparent: [VALID, `00-${'a'.repeat(32)}-${SPAN_ID}-01`] }],
+    ['duplicated header (identical values)', { traceparent: [VALID, VALID] }],
+    ['duplicated header joined by a proxy', { traceparent: `${VALID}, ${VALID}` }],
+    [
+      'oversized (future version, 10 kB)',
+      { traceparent: `cc-${TRACE_ID}-${SPAN_ID}-01-${'x'.repeat(10_000)}` },
+    ],
+  ];
+  for (const [name, headers] of cases) {
+    test(name, () => {
+      assertNewTrace({ ...headers, tracestate: 'congo=t61rcWkgMzE' });
+    });
+  }
+
+  test('no traceparent at all', () => {
+    assertNewTrace({});
+  });
+});
+
+describe('tracestate limits', () => {
+  test('a tracestate longer than 512 characters is dropped; the trace is still continued', () => {
+    const long = Array.from({ length: 40 }, (_, index) => `vendor${index}=${'v'.repeat(10)}`).join(',');
+    assert.ok(long.length > 512);
+    const { request, outgoing } = requestFor({ traceparent: VALID, tracestate: long });
+    assert.equal(request.traceId, TRACE_ID);
+    assert.equal(outgoing['tracestate'], undefined);
+  });
+});
