@@ -88,11 +88,15 @@ export interface ResolvedOptions {
  */
 export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
   const env: Environment = options.env ?? process.env;
-  const { exporter: exporterOption, meterProvider, diagnosticWriter, env: _env, ...serializable } = options;
+  // `config` names the file; it is not part of the file's own shape, so it is checked here.
+  const { exporter: exporterOption, meterProvider, diagnosticWriter, env: _env, config, ...serializable } = options;
+  if (config !== undefined && (typeof config !== 'string' || config.trim() === '')) {
+    throw new LogweaveConfigError('options.config', 'the path of a YAML or JSON file', config);
+  }
   const fromCode = validateWithSchema(optionsSchema, serializable, 'options');
   checkCodeOnlyOptions(exporterOption, diagnosticWriter);
 
-  const configPath = options.config ?? readString(env, 'LOGWEAVE_CONFIG');
+  const configPath = config ?? readString(env, 'LOGWEAVE_CONFIG');
   const fromFile: SerializableOptions = configPath === undefined ? {} : loadConfigFile(configPath);
   const fromEnv = readEnvironmentOptions(env);
   const pick = <K extends keyof SerializableOptions>(key: K): SerializableOptions[K] =>

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { createLogging, LogweaveConfigError, type LoggingOptions } from '../../src/index.ts';
+
+const directory = mkdtempSync(join(tmpdir(), 'logweave-config-'));
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+let fileCount = 0;
+function configFile(text: string, extension = 'yaml'): string {
+  const path = join(directory, `config-${fileCount++}.${extension}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Creates a pipeline that must fail; returns the error after checking its type and code. */
+function configError(options: LoggingOptions): LogweaveConfigError {
+  let caught: unknown;
+  try {
+    const logging = createLogging({ exporter: 'none', handleSignals: false, env: {}, ...options });
+    void logging.shutdown();
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof LogweaveConfigError, `expected a LogweaveConfigError, got ${String(caught)}`);
+  assert.equal(caught.code, 'LOGWEAVE_ERR_CONFIG');
+  return caught;
+}
+
+describe('config files: every problem is a LogweaveConfigError naming the field path', () => {
+  const viaOption = (text: string, extension?: string): LoggingOptions => ({
+    config: configFile(text, extension),
+  });
+  const viaEnv = (text: string, extension?: string): LoggingOptions => ({
+    env: { LOGWEAVE_CONFIG: configFile(text, extension) },
+  });
+
+  for (const [how, load] of [
+    ['options.config', viaOption],
+    ['LOGWEAVE_CONFIG', viaEnv],
+  ] as const) {
+    describe(`loaded through ${how}`, () => {
+      test('malformed YAML', () => {
+        const error = configError(load('sampling:\n  default: { info: 0.5\n'));
+        assert.match(error.path, /config-\d+\.yaml$/);
+        assert.equal(error.expected, 'valid YAML or JSON');
+      });
+
+      test('malformed JSON in a .json file', () => {
+        const error = configError(load('{"sampling": {"default": {"info": 0.5,}}}', 'json'));
+        assert.match(error.path, /config-\d+\.json$/);
+        assert.equal(error.expected, 'valid YAML or JSON');
+      });
+
+      test('duplicate keys in YAML', () => {
+        const error = configError(load('level: info\nlevel: debug\n'));
+        assert.equal(error.expected, 'valid YAML or JSON');
+      });
+
+      test('a wrong type', () => {
+        const error = configError(load('redaction:\n  enabled: "yes"\n'));
+        assert.match(error.path, /\.yaml\.redaction\.enabled$/);
+        assert.equal(error.expected, 'a value of type boolean');
+        assert.equal(error.received, '"yes"');
+      });
+
+      test('an unknown key, at any depth', () => {
+        const top = configError(load('redaktion:\n  enabled: false\n'));
+        assert.match(top.expected, /no unknown keys \(found "redaktion"\)/);
+        const nested = configError(load('redaction:\n  mode: remove\n  hashkey: abc\n'));
+        assert.match(nested.path, /\.yaml\.redaction$/);
+        assert.match(nested.expected, /"hashkey"/);
+      });
+
+      test('out-of-range probabilities', () => {
+        const above = configError(load('sampling:\n  default:\n    info: 1.5\n'));
+        assert.match(above.path, /\.yaml\.sampling\.default\.info$/);
+        const negative = configError(load('{"sampling": {"default": {"debug": -0.1}}}', 'json'));
+        assert.match(negative.path, /\.json\.sampling\.default\.debug$/);
+      });
+
+      test('an invalid redaction mode and an invalid custom pattern', () => {
+        const mode = configError(load('redaction:\n  mode: scramble\n'));
+        assert.match(mode.path, /\.redaction\.mode$/);
+        assert.equal(mode.expected, 'one of "remove", "hash"');
+        const pattern = configError(load('redaction:\n  patterns: ["ok", "(unclosed"]\n'));
+        assert.match(pattern.path, /\.redaction\.patterns\.1$/);
+        assert.match(pattern.expected, /a valid regular expression/);
+        const empty = configError(load('redaction:\n  patterns: ["a*"]\n'));
+        assert.match(empty.expected, /does not match the empty string/);
+      });
+
+      test('a top-level document that is not a mapping', () => {
+        const error = configError(load('- just\n- a list\n'));
+        assert.equal(error.expected, 'a value of type object');
+      });
+    });
+  }
+
+  test('a missing file names the file', () => {
+    const error = configError({ config: join(directory, 'absent.yaml') });
+    assert.match(error.path, /^config:.*absent\.yaml$/);
+    assert.equal(error.expected, 'a readable YAML or JSON file');
+  });
+
+  test('a YAML alias bomb is refused rather than expanded', () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+    for (let level = 1; level < 10; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      lines.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${previous}`).join(',')}]`);
+    }
+    const error = configError({ config: configFile(`${lines.join('\n')}\n`) });
+    assert.equal(error.expected, 'valid YAML or JSON');
+  });
+
+  test('a valid redaction section is applied', async () => {
+    const path = configFile(
+      'redaction:\n  keys: [ssn]\n  mode: hash\n  hashKey: "0123456789abcdef"\n  redactEmails: true\n',
+    );
+    const logging = createLogging({ exporter: 'none', handleSignals: false, env: {}, config: path });
+    assert.deepEqual(logging.resolvedOptions.redaction, {
+      keys: ['ssn'],
+      mode: 'hash',
+      hashKey: '0123456789abcdef',
+      redactEmails: true,
+    });
+    await logging.shutdown();
+  });
+});
+
+describe('redaction options in code and env', () => {
+  test('invalid options name the field path', () => {
+    assert.equal(configError({ redaction: { keys: [''] } }).path, 'options.redaction.keys.0');
+    assert.equal(configError({ redaction: { mode: 'nope' as 'hash' } }).path, 'options.redaction.mode');
+    assert.equal(configError({ redaction: { patterns: [/x*/] } }).path, 'options.redaction.patterns.0');
+  });
+
+  test('a too-short hash key is rejected without echoing it', () => {
+    const error = configError({ redaction: { mode: 'hash', hashKey: 'short-secret' } });
+    assert.equal(error.path, 'options.redaction.hashKey');
+    assert.doesNotMatch(error.message, /short-secret/);
+    const fromEnv = configError({ env: { LOGWEAVE_REDACTION_HASH_KEY: 'short-secret' } });
+    assert.equal(fromEnv.path, 'env:LOGWEAVE_REDACTION_HASH_KEY');
+    assert.doesNotMatch(fromEnv.message, /short-secret/);
+  });
+
+  test('invalid env vars name the variable', () => {
+    assert.equal(configError({ env: { LOGWEAVE_REDACTION: 'maybe' } }).path, 'env:LOGWEAVE_REDACTION');
+    assert.equal(
+      configError({ env: { LOGWEAVE_REDACTION_MODE: 'scramble' } }).path,
+      'env:LOGWEAVE_REDACTION_MODE',
+    );
+    assert.equal(
+      configError({ env: { LOGWEAVE_REDACTION_EMAILS: 'sometimes' } }).path,
+      'env:LOGWEAVE_REDACTION_EMAILS',
+    );
+  });
+
+  test('precedence: options over file over env', async () => {
+    const path = configFile('redaction:\n  mode: hash\n  redactEmails: true\n');
+    const logging = createLogging({
+      exporter: 'none',
+      handleSignals: false,
+      config: path,
+      env: {
+        LOGWEAVE_REDACTION_MODE: 'remove',
+        LOGWEAVE_REDACTION_EMAILS: 'false',
+        LOGWEAVE_REDACTION: 'true',
+      },
+      redaction: { redactEmails: false },
+    });
+    assert.deepEqual(logging.resolvedOptions.redaction, { enabled: true, mode: 'hash', redactEmails: false });
+    await logging.shutdown();
+  });
+});
