@@ -1,0 +1,106 @@
+/**
+ * `logweave/express`: request context, request-id header, access record and error logging for
+ * Express 4 and 5. Framework glue only; the logic lives in `src/http`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logging } from '../../src/create-logging.ts';
+import { resolveHttpOptions, type HttpIntegrationOptions } from '../../src/http/http-options.ts';
+import { ServerRequest, serverRequestOf, type HttpIntegration } from '../../src/http/server-request.ts';
+
+export type {
+  AccessLogOptions,
+  HttpIntegrationOptions,
+  RequestOutcome,
+} from '../../src/http/http-options.ts';
+
+/** The parts of Express's `Request` logweave reads (structural, so Express 4 and 5 both fit). */
+export interface ExpressRequestLike extends IncomingMessage {
+  originalUrl?: string;
+  baseUrl?: string;
+  route?: { path?: unknown };
+}
+
+/** `(req, res, next)`: assignable to Express's `RequestHandler`. */
+export type LogweaveExpressMiddleware = (
+  req: ExpressRequestLike,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/** `(err, req, res, next)`: assignable to Express's `ErrorRequestHandler`. */
+export type LogweaveExpressErrorMiddleware = (
+  error: unknown,
+  req: ExpressRequestLike,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * Runs every request in its logweave request context: W3C `traceparent`/`tracestate`/`baggage`
+ * and the request-id header are read and validated, the request id is echoed on the response,
+ * and one access record is written when the response is done. Mount it first, before body
+ * parsers; the context then stays active in every later middleware, handler and error handler.
+ * Throws `LogweaveConfigError` for invalid options.
+ *
+ * @example
+ * const app = express();
+ * app.use(logweaveExpress(logging));
+ * app.use(express.json());
+ * app.post('/charges', (req, res) => { log.info('charge created'); res.json({ ok: true }); });
+ * app.use(logweaveExpressErrors()); // after the routes: logs thrown errors once, with exception.*
+ */
+export function logweaveExpress(
+  logging: Logging,
+  options?: HttpIntegrationOptions,
+): LogweaveExpressMiddleware {
+  const resolved = resolveHttpOptions(options, 'logweaveExpress');
+  const integration: HttpIntegration = {
+    logging,
+    options: resolved,
+    logger: logging.getLogger(resolved.loggerName),
+  };
+  return function logweaveMiddleware(req, res, next) {
+    let serverRequest: ServerRequest;
+    try {
+      serverRequest = new ServerRequest(integration, req, res, {
+        route: () => routeOf(req),
+        originalUrl: () => req.originalUrl,
+      });
+    } catch (fault) {
+      logging.diagnostics.report(
+        'internal_error',
+        `starting a request context failed: ${fault instanceof Error ? fault.message : String(fault)}`,
+      );
+      next();
+      return;
+    }
+    // Context entry: every later middleware runs from this call (or from callbacks bound to it).
+    serverRequest.run(next);
+  };
+}
+
+/**
+ * Error middleware: logs an error passed to `next(err)` or thrown by a handler once, with
+ * `exception.*` attributes, marks the request failed (see `clientErrorsFail`), then hands the
+ * error on to your error handlers. Mount it after the routes and before your own error handlers.
+ */
+export function logweaveExpressErrors(): LogweaveExpressErrorMiddleware {
+  return function logweaveErrorMiddleware(error, req, _res, next) {
+    const serverRequest = serverRequestOf(req);
+    if (serverRequest === undefined) {
+      next(error);
+      return;
+    }
+    serverRequest.recordError(error);
+    // Context re-entry: next(err) may be called from a callback that lost the context (a
+    // driver's callback, a timer set up outside the request); the error handlers get it back.
+    serverRequest.run(() => next(error));
+  };
+}
+
+// Express sets req.route when a route matched; baseUrl adds the mount path of a sub-router.
+function routeOf(req: ExpressRequestLike): string | undefined {
+  const path = req.route?.path;
+  if (typeof path !== 'string') return undefined;
+  return `${req.baseUrl ?? ''}${path}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * `logweave/fastify`: request context, request-id header, access record and error logging for
+ * Fastify 5, as a `fastify-plugin` plugin. Framework glue only; the logic lives in `src/http`.
+ */
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { LogweaveConfigError } from '../../src/config/logweave-config-error.ts';
+import type { RequestContext } from '../../src/context/request-context.ts';
+import type { Logging } from '../../src/create-logging.ts';
+import {
+  resolveHttpOptions,
+  type HttpIntegrationOptions,
+  type ResolvedHttpOptions,
+} from '../../src/http/http-options.ts';
+import { ServerRequest, serverRequestOf, type HttpIntegration } from '../../src/http/server-request.ts';
+
+export type {
+  AccessLogOptions,
+  HttpIntegrationOptions,
+  RequestOutcome,
+} from '../../src/http/http-options.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logweave request context (request id, trace id, span id), set in `onRequest`. */
+    logweave: RequestContext;
+  }
+}
+
+/** `app.register(logweaveFastify, { logging, ...options })`. */
+export interface LogweaveFastifyOptions extends HttpIntegrationOptions {
+  /** What `createLogging()` returned. Required. */
+  logging: Logging;
+}
+
+// Options Fastify itself reads from register(); they reach the plugin too and are not ours.
+const FASTIFY_REGISTER_OPTIONS = new Set(['prefix', 'logLevel', 'logSerializers']);
+
+const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOptions, done) => {
+  const { logging, ...rest } = pluginOptions;
+  let resolved: ResolvedHttpOptions;
+  try {
+    if (
+      typeof logging !== 'object' ||
+      logging === null ||
+      typeof logging.createRequestContext !== 'function'
+    ) {
+      throw new LogweaveConfigError(
+        'logweaveFastify.logging',
+        'the object createLogging() returned',
+        logging,
+      );
+    }
+    const ours = Object.fromEntries(
+      Object.entries(rest).filter(([key]) => !FASTIFY_REGISTER_OPTIONS.has(key)),
+    );
+    resolved = resolveHttpOptions(ours, 'logweaveFastify');
+  } catch (error) {
+    // register() rejects with it, and app.ready()/listen() with it.
+    done(error as Error);
+    return;
+  }
+  const integration: HttpIntegration = {
+    logging,
+    options: resolved,
+    logger: logging.getLogger(resolved.loggerName),
+  };
+
+  fastify.decorateRequest('logweave', null as unknown as RequestContext);
+
+  fastify.addHook('onRequest', (request, reply, next) => {
+    let serverRequest: ServerRequest;
+    try {
+      serverRequest = new ServerRequest(integration, request.raw, reply.raw, {
+        route: () => request.routeOptions.url,
+        originalUrl: () => request.url,
+      });
+    } catch (fault) {
+      logging.diagnostics.report(
+        'internal_error',
+        `starting a request context failed: ${fault instanceof Error ? fault.message : String(fault)}`,
+      );
+      next();
+      return;
+    }
+    request.logweave = serverRequest.request;
+    // Context entry: the rest of the hook chain, the body parser and the handler start from here.
+    serverRequest.run(next);
+  });
+
+  // Context re-entry: the body is parsed from the socket's 'data'/'end' events, so preValidation
+  // runs in a different async context than onRequest (the loss @fastify/request-context documents).
+  fastify.addHook('preValidation', reenter);
+  // Context re-entry: an async preValidation or validator resolving outside the request.
+  fastify.addHook('preHandler', reenter);
+  // Context re-entry: errors thrown while parsing the body arrive from the socket's context;
+  // onError hooks run before the error handler, so setErrorHandler also runs in the context.
+  fastify.addHook('onError', (request, reply, error, next) => {
+    const serverRequest = serverRequestOf(request.raw);
+    if (serverRequest === undefined) {
+      next();
+      return;
+    }
+    serverRequest.recordError(error);
+    serverRequest.run(next);
+  });
+  // Context re-entry: onResponse runs from the response's 'finish' event (socket context).
+  fastify.addHook('onResponse', reenter);
+  // Context re-entry: timeouts and aborts are signalled from socket events.
+  fastify.addHook('onTimeout', reenter);
+  fastify.addHook('onRequestAbort', (request, next) => reenterWith(request, next));
+  done();
+};
+
+function reenter(request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void {
+  reenterWith(request, next);
+}
+
+function reenterWith(request: FastifyRequest, next: HookHandlerDoneFunction): void {
+  const serverRequest = serverRequestOf(request.raw);
+  if (serverRequest === undefined) next();
+  else serverRequest.run(next);
+}
+
+/**
+ * Runs every request in its logweave request context: W3C `traceparent`/`tracestate`/`baggage`
+ * and the request-id header are read and validated, the request id is echoed on the reply,
+ * thrown errors are logged once with `exception.*` attributes, and one access record is written
+ * per request. The context stays active in every hook (also `preValidation`, `preHandler`,
+ * `onError`, `setErrorHandler`, `onResponse`) and in handlers. Register it before other plugins.
+ * Throws `LogweaveConfigError` for invalid options.
+ *
+ * @example
+ * const app = Fastify();
+ * await app.register(logweaveFastify, { logging });
+ * app.post('/charges', async (request) => { log.info('charge created'); return { id: request.logweave.requestId }; });
+ */
+export const logweaveFastify = fastifyPlugin(plugin, { fastify: '5.x', name: 'logweave' });
+export default logweaveFastify;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { SEVERITY_NAMES, type SeverityName } from '../config/severity.ts';
+import { validateWithSchema } from '../config/validate-with-schema.ts';
+
+/** How a request ended, as far as its access record's severity is concerned. */
+export type RequestOutcome = 'success' | 'clientError' | 'serverError' | 'aborted';
+
+/** Options shared by `logweaveExpress` and `logweaveFastify`. */
+export interface HttpIntegrationOptions {
+  /**
+   * Module name (OTel instrumentation scope) of the access and error records, so sampling
+   * rules can address them. Default: `logweave.http`.
+   */
+  loggerName?: string;
+  /** One record per request (`request completed`); `false` turns it off. Default: on. */
+  accessLog?: boolean | AccessLogOptions;
+  /**
+   * Answer with the request id in the request-id header (`requestId.header`, default
+   * `x-request-id`). A rejected incoming id is replaced, never echoed. Default: true.
+   */
+  echoRequestId?: boolean;
+  /**
+   * Whether an error carrying a 4xx status (`statusCode`/`status`, e.g. invalid JSON or a
+   * failed schema validation) marks the request failed like a 5xx does. Such errors are
+   * logged once at WARN either way. Default: false.
+   */
+  clientErrorsFail?: boolean;
+}
+
+export interface AccessLogOptions {
+  /**
+   * Severity of the access record by outcome. Default:
+   * `{ success: 'info', clientError: 'warn', serverError: 'error', aborted: 'warn' }`.
+   */
+  severity?: Partial<Record<RequestOutcome, SeverityName>>;
+}
+
+/** The options after defaults. */
+export interface ResolvedHttpOptions {
+  loggerName: string;
+  accessLog: boolean;
+  severity: Readonly<Record<RequestOutcome, SeverityName>>;
+  echoRequestId: boolean;
+  clientErrorsFail: boolean;
+}
+
+export const DEFAULT_HTTP_LOGGER_NAME = 'logweave.http';
+
+const DEFAULT_SEVERITY: Readonly<Record<RequestOutcome, SeverityName>> = {
+  success: 'info',
+  clientError: 'warn',
+  serverError: 'error',
+  aborted: 'warn',
+};
+
+const severityName = z.enum(SEVERITY_NAMES);
+const schema = z
+  .object({
+    loggerName: z.string().min(1).optional(),
+    accessLog: z
+      .union([
+        z.boolean(),
+        z
+          .object({
+            severity: z
+              .object({
+                success: severityName.optional(),
+                clientError: severityName.optional(),
+                serverError: severityName.optional(),
+                aborted: severityName.optional(),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict(),
+      ])
+      .optional(),
+    echoRequestId: z.boolean().optional(),
+    clientErrorsFail: z.boolean().optional(),
+  })
+  .strict();
+
+/**
+ * Validates integration options once, when the middleware or plugin is created; a bad value
+ * throws `LogweaveConfigError` naming the field (`logweaveExpress.accessLog.severity.success`).
+ */
+export function resolveHttpOptions(options: unknown, origin: string): ResolvedHttpOptions {
+  const parsed = validateWithSchema(schema, options ?? {}, origin);
+  const accessLog = parsed.accessLog ?? true;
+  const severityOverrides = typeof accessLog === 'object' ? accessLog.severity : undefined;
+  return {
+    loggerName: parsed.loggerName ?? DEFAULT_HTTP_LOGGER_NAME,
+    accessLog: accessLog !== false,
+    severity: { ...DEFAULT_SEVERITY, ...stripUndefined(severityOverrides) },
+    echoRequestId: parsed.echoRequestId ?? true,
+    clientErrorsFail: parsed.clientErrorsFail ?? false,
+  };
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
+}
