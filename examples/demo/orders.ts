@@ -1,0 +1,56 @@
+/**
+ * The orders service (Fastify): reserves stock and asks payments to charge the order.
+ * A failed charge fails the order (502), so the request fails here too.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+// In your service: import { ... } from 'logweave' and 'logweave/fastify'.
+import { injectContext, type Logging } from '../../src/index.ts';
+import { logweaveFastify } from '../../integrations/fastify/index.ts';
+import type { Peers } from './demo-protocol.ts';
+
+interface OrderRequest {
+  customer: string;
+  items: Array<{ sku: string; quantity: number; priceCents: number }>;
+  card: string;
+}
+
+export async function createOrdersApp(logging: Logging, peers: Peers): Promise<FastifyInstance> {
+  const log = logging.getLogger('orders.api');
+  const inventoryLog = logging.getLogger('orders.inventory');
+  let nextOrder = 1;
+
+  const app = Fastify();
+  await app.register(logweaveFastify, { logging });
+  app.post('/orders', async (request, reply) => {
+    const order = request.body as OrderRequest;
+    const orderId = `ord_${String(nextOrder++).padStart(5, '0')}`;
+    const amountCents = order.items.reduce((sum, item) => sum + item.quantity * item.priceCents, 0);
+    log.info('order received', {
+      'order.id': orderId,
+      'customer.id': order.customer,
+      items: order.items.length,
+    });
+    for (const item of order.items)
+      inventoryLog.debug('reserving stock', { sku: item.sku, quantity: item.quantity });
+    inventoryLog.info('stock reserved', { 'order.id': orderId, skus: order.items.map((item) => item.sku) });
+
+    // injectContext adds traceparent, tracestate, baggage and x-request-id: payments continues this trace.
+    const response = await fetch(`${peers.payments}/charges`, {
+      method: 'POST',
+      headers: injectContext({ 'content-type': 'application/json' }),
+      body: JSON.stringify({ orderId, amountCents, card: order.card }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      log.error('payment failed, order cancelled', {
+        'order.id': orderId,
+        'payments.status': response.status,
+      });
+      return reply.code(502).send({ error: 'payment failed', orderId });
+    }
+    const { chargeId } = (await response.json()) as { chargeId: string };
+    log.info('order confirmed', { 'order.id': orderId, 'charge.id': chargeId, 'amount.cents': amountCents });
+    return reply.code(201).send({ orderId, chargeId });
+  });
+  return app;
+}

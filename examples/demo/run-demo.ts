@@ -1,0 +1,199 @@
+/**
+ * `npm run demo`: three services on 127.0.0.1 — an Express gateway, a Fastify orders service
+ * and an Express payments service, each its own process with its own logweave pipeline and the
+ * sampling policy of examples/logweave.yaml — a bounded burst of checkouts in which some fail
+ * deep in payments, then what the policy kept and dropped, and one failed request's timeline
+ * across the three services, read back from the file sink.
+ *
+ * Logs go to the file sink (examples/demo/output/logs.jsonl, or LOGWEAVE_FILE_PATH), or over
+ * OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. DEMO_REQUESTS changes the number of checkouts.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { StatsSnapshot } from '../../src/index.ts';
+import {
+  CONFIG_PATH,
+  SERVICE_HOST_PATH,
+  SERVICE_NAMES,
+  type HostMessage,
+  type Peers,
+  type ServiceName,
+} from './demo-protocol.ts';
+import { infoSummary, readTraces, statsTable, timelineLines } from './report.ts';
+import { progressPrinter, sendCheckouts } from './traffic.ts';
+
+const FRAMEWORK: Record<ServiceName, string> = { gateway: 'Express', orders: 'Fastify', payments: 'Express' };
+const STARTUP_TIMEOUT_MILLIS = 30_000;
+const STOP_TIMEOUT_MILLIS = 20_000;
+const FAIL_EVERY = 12;
+
+const otlpEndpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+const filePath = resolve(process.env['LOGWEAVE_FILE_PATH'] ?? 'examples/demo/output/logs.jsonl');
+const total = readRequestCount(process.env['DEMO_REQUESTS']);
+const children = new Map<ServiceName, ChildProcess>();
+const print = (line = ''): void => void process.stdout.write(`${line}\n`);
+
+// Whatever happens, no service process outlives the demo.
+process.on('exit', () => {
+  for (const child of children.values())
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+function readRequestCount(raw: string | undefined): number {
+  if (raw === undefined) return 240;
+  const count = Number(raw);
+  if (!Number.isInteger(count) || count < FAIL_EVERY || count > 100_000) {
+    throw new Error(
+      `DEMO_REQUESTS must be an integer from ${FAIL_EVERY} to 100000, received ${JSON.stringify(raw)}`,
+    );
+  }
+  return count;
+}
+
+function startService(name: ServiceName): Promise<string> {
+  const child = fork(SERVICE_HOST_PATH, [name], {
+    execPath: process.execPath,
+    env: { ...process.env, LOGWEAVE_FILE_PATH: filePath },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.set(name, child);
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within ${STARTUP_TIMEOUT_MILLIS} ms`)),
+      STARTUP_TIMEOUT_MILLIS,
+    );
+    child.on('message', (message: HostMessage) => {
+      if (message.type !== 'ready') return;
+      clearTimeout(timer);
+      resolvePromise(message.url);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited during start-up (${signal ?? `status ${code}`})`));
+    });
+  });
+}
+
+/** Asks a service to stop: it closes its server, flushes its pipeline and reports its stats. */
+function stopService(name: ServiceName): Promise<StatsSnapshot> {
+  const child = children.get(name);
+  if (child === undefined) return Promise.reject(new Error(`${name} is not running`));
+  return new Promise((resolvePromise, reject) => {
+    let stats: StatsSnapshot | undefined;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not stop within ${STOP_TIMEOUT_MILLIS} ms`));
+    }, STOP_TIMEOUT_MILLIS);
+    child.on('message', (message: HostMessage) => {
+      if (message.type === 'stopped') stats = message.stats;
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      if (stats === undefined) reject(new Error(`${name} exited without reporting its stats`));
+      else resolvePromise(stats);
+    });
+    child.send({ type: 'stop' } satisfies HostMessage);
+  });
+}
+
+async function main(): Promise<void> {
+  const output =
+    otlpEndpoint === undefined
+      ? `the file sink: ${relative(process.cwd(), filePath)}`
+      : `OTLP: ${otlpEndpoint}`;
+  if (otlpEndpoint === undefined) {
+    // A fresh file, so the report below reads this run only.
+    mkdirSync(dirname(filePath), { recursive: true });
+    rmSync(filePath, { force: true });
+  }
+  print('logweave demo: three services on 127.0.0.1, each with its own pipeline');
+  print(`  sampling policy  ${relative(process.cwd(), CONFIG_PATH)}`);
+  print(`  logs go to      ${output}`);
+
+  const entries = await Promise.all(
+    SERVICE_NAMES.map(async (name) => [name, await startService(name)] as const),
+  );
+  const urls = Object.fromEntries(entries) as Record<ServiceName, string>;
+  const peers: Peers = { orders: urls.orders, payments: urls.payments };
+  for (const child of children.values()) child.send({ type: 'peers', peers } satisfies HostMessage);
+  for (const name of SERVICE_NAMES) print(`  ${name.padEnd(8)} (${FRAMEWORK[name]})  ${urls[name]}`);
+
+  print('');
+  print(
+    `sending ${total} checkouts, 8 at a time; every ${FAIL_EVERY}th pays with a card whose issuer is down`,
+  );
+  const started = Date.now();
+  const results = await sendCheckouts({
+    gatewayUrl: urls.gateway,
+    total,
+    concurrency: 8,
+    failEvery: FAIL_EVERY,
+    onProgress: progressPrinter(total, (text) => process.stdout.write(text), process.stdout.isTTY === true),
+  });
+  const failed = results.filter((result) => result.status >= 500);
+  const unexpected = results.filter((result) => result.status !== 201 && result.status !== 502);
+  print(
+    `  ${results.length} checkouts in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+      `${results.length - failed.length} succeeded, ${failed.length} failed in payments`,
+  );
+  if (unexpected.length > 0)
+    throw new Error(`unexpected answers: ${unexpected.map((result) => result.status).join(', ')}`);
+
+  const stats = Object.fromEntries(
+    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await stopService(name)] as const)),
+  ) as Record<ServiceName, StatsSnapshot>;
+  print('');
+  print('what the sampling policy kept and dropped (logging.stats() of each service):');
+  for (const line of statsTable(stats)) print(line);
+
+  const example = failed[0];
+  print('');
+  if (otlpEndpoint !== undefined) {
+    print(`the records went to ${otlpEndpoint}; one failed request to look up there:`);
+    print(`  request id ${example?.requestId}, trace id ${example?.traceId}`);
+    print('  with a Collector file exporter: npm run logweave -- view <its file> --trace <trace id>');
+    return;
+  }
+  const traces = await readTraces(filePath);
+  const records = example?.traceId === undefined ? [] : (traces.get(example.traceId) ?? []);
+  const services = [...new Set(records.map((record) => record.service))];
+  print(
+    `one failed request, read back from the file: ${example?.requestId}, trace ${example?.traceId} ` +
+      `(${records.length} records from ${services.length} services: ${services.join(', ')})`,
+  );
+  for (const line of timelineLines(records)) print(line);
+
+  const summary = infoSummary(traces, results);
+  const succeeded = results.length - failed.length;
+  const keptGateway = summary.succeededWithInfo.gateway;
+  const keptOrders = summary.succeededWithInfo.orders;
+  const keptPayments = summary.succeededWithInfo.payments;
+  const sameDecision =
+    keptGateway.size === keptOrders.size && [...keptGateway].every((id) => keptOrders.has(id));
+  const subset = [...keptGateway].every((id) => keptPayments.has(id));
+  print('');
+  print('INFO lines:');
+  print(
+    `  failed requests     ${failed.length} of ${failed.length} have their INFO lines in the file: ${summary.failedInfo} lines, ` +
+      `${summary.failedInfoFromBuffer} of them kept by the error buffer after sampling had dropped them`,
+  );
+  print(
+    `  successful requests INFO kept for ${keptGateway.size} of ${succeeded} in gateway and orders (info: 0.1), ` +
+      `${keptPayments.size} in payments (info: 0.25); ${summary.succeededInfo} lines in all, the rest sampled out`,
+  );
+  print(
+    `  consistency         gateway and orders kept ${sameDecision ? 'the same' : 'DIFFERENT'} requests; ` +
+      `payments kept ${subset ? 'all of those and more' : 'NOT all of those'} (decided from the trace id, in every service)`,
+  );
+  print('');
+  print('explore the file:');
+  print(`  npm run logweave -- view ${relative(process.cwd(), filePath)} --trace ${example?.traceId}`);
+  print(`  npm run logweave -- view ${relative(process.cwd(), filePath)} --severity warn --service payments`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  for (const child of children.values()) child.kill('SIGKILL');
+  process.exitCode = 1;
+});
