@@ -54,27 +54,24 @@ const DEFAULT_SEVERITY: Readonly<Record<RequestOutcome, SeverityName>> = {
 };
 
 const severityName = z.enum(SEVERITY_NAMES);
+const accessLogSchema = z
+  .object({
+    severity: z
+      .object({
+        success: severityName.optional(),
+        clientError: severityName.optional(),
+        serverError: severityName.optional(),
+        aborted: severityName.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+// accessLog is checked on its own below: a zod union would only say "Invalid input".
 const schema = z
   .object({
     loggerName: z.string().min(1).optional(),
-    accessLog: z
-      .union([
-        z.boolean(),
-        z
-          .object({
-            severity: z
-              .object({
-                success: severityName.optional(),
-                clientError: severityName.optional(),
-                serverError: severityName.optional(),
-                aborted: severityName.optional(),
-              })
-              .strict()
-              .optional(),
-          })
-          .strict(),
-      ])
-      .optional(),
+    accessLog: z.unknown().optional(),
     echoRequestId: z.boolean().optional(),
     clientErrorsFail: z.boolean().optional(),
   })
@@ -86,7 +83,10 @@ const schema = z
  */
 export function resolveHttpOptions(options: unknown, origin: string): ResolvedHttpOptions {
   const parsed = validateWithSchema(schema, options ?? {}, origin);
-  const accessLog = parsed.accessLog ?? true;
+  const accessLog =
+    parsed.accessLog === undefined || typeof parsed.accessLog === 'boolean'
+      ? (parsed.accessLog ?? true)
+      : validateWithSchema(accessLogSchema, parsed.accessLog, `${origin}.accessLog`);
   const severityOverrides = typeof accessLog === 'object' ? accessLog.severity : undefined;
   return {
     loggerName: parsed.loggerName ?? DEFAULT_HTTP_LOGGER_NAME,
