@@ -1,0 +1,416 @@
+/**
+ * End to end with a real OpenTelemetry Collector (built with the official builder) and a Python
+ * service using the OpenTelemetry Python SDK:
+ *
+ *   client → Express gateway (logweave) → Fastify orders (logweave) → Flask payments (OTel Python)
+ *                 └──────────────── OTLP/HTTP ───────────────┴──────────────┘→ Collector → file
+ *
+ * Run with `npm run test:e2e`. Needs Go and Python 3 (the suite fails saying what to install
+ * when either is missing) and the Go module proxy and PyPI for the first, uncached build.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ensureCollector } from '../../scripts/e2e/build-collector.ts';
+import { startCollector } from '../../scripts/e2e/collector-process.ts';
+import { freePort } from '../../scripts/e2e/free-port.ts';
+import { killAll } from '../../scripts/e2e/managed-process.ts';
+import { ensurePythonVenv } from '../../scripts/e2e/python-venv.ts';
+import type { ReceivedRecord } from '../helpers/otlp-records.ts';
+import { readCollectorOutput, waitForOutput } from './support/collector-records.ts';
+import { FiguresReport, keptTotal, logweaveFigures, receivedFigures } from './support/figures.ts';
+import { driveLoad } from './support/load.ts';
+import { startNodeServices, type NodeServices } from './support/node-services.ts';
+import { startPayments, type PaymentsService } from './support/payments-service.ts';
+
+const INFO_PROBABILITY = 0.5;
+const LOGWEAVE_SERVICES = ['gateway', 'orders'] as const;
+/** The messages each service writes once per request (its own module, not the access record). */
+const OWN_MESSAGES: Record<string, { scope: string; bodies: string[] }> = {
+  gateway: { scope: 'gateway.checkout', bodies: ['checkout received', 'checkout completed'] },
+  orders: { scope: 'orders.checkout', bodies: ['order created', 'payment confirmed'] },
+};
+const FIGURES_FILE = fileURLToPath(new URL('../.tmp/e2e-figures.json', import.meta.url));
+/** Drops that are sampling decisions, not losses. */
+const SAMPLING_REASONS = new Set(['sampled_out', 'not_allowlisted', 'burst']);
+
+let collectorBinary: string;
+let python: string;
+let workRoot: string;
+const figures = new FiguresReport();
+/** Stopped in `after` whatever happened (then every child left is SIGKILLed). */
+const cleanups: Array<() => Promise<void>> = [];
+
+function lossDrops(services: NodeServices): Record<string, Record<string, number>> {
+  const losses: Record<string, Record<string, number>> = {};
+  for (const name of LOGWEAVE_SERVICES) {
+    for (const [reason, count] of Object.entries(services[name].stats().dropped)) {
+      if (!SAMPLING_REASONS.has(reason) && count) (losses[name] ??= {})[reason] = count;
+    }
+  }
+  return losses;
+}
+
+/** Every logweave record kept so far has reached the Collector (distinct keys ≥ kept). */
+function allKeptArrived(services: NodeServices, records: readonly ReceivedRecord[]): boolean {
+  return LOGWEAVE_SERVICES.every(
+    (name) => receivedFigures(records, name).received >= keptTotal(services[name].stats()),
+  );
+}
+
+async function phaseDir(name: string): Promise<{ dir: string; out: string }> {
+  const dir = join(workRoot, name);
+  const out = join(dir, 'out');
+  await mkdir(out, { recursive: true });
+  return { dir, out };
+}
+
+async function startChain(
+  logsUrl: string,
+  dir: string,
+  spool: boolean,
+): Promise<{ services: NodeServices; payments: PaymentsService }> {
+  const payments = await startPayments(python, logsUrl, dir);
+  cleanups.push(() => payments.process.stop('SIGTERM'));
+  const services = await startNodeServices(
+    { logsUrl, infoProbability: INFO_PROBABILITY, spoolRoot: spool ? join(dir, 'spool') : undefined },
+    payments.url,
+  );
+  cleanups.push(() => services.close());
+  return { services, payments };
+}
+
+describe(
+  'e2e: Express gateway → Fastify orders → Python payments → real Collector',
+  { timeout: 15 * 60_000 },
+  () => {
+    before(async () => {
+      // Sequential on purpose: both are CPU-heavy on a cold cache and the machine has 2 cores.
+      const collector = await ensureCollector();
+      const venv = await ensurePythonVenv();
+      collectorBinary = collector.binary;
+      python = venv.python;
+      figures.add('setup', {
+        collector: {
+          binary: collector.binary,
+          cached: collector.cached,
+          seconds: +(collector.millis / 1000).toFixed(1),
+        },
+        pythonVenv: { python: venv.python, cached: venv.cached, seconds: +(venv.millis / 1000).toFixed(1) },
+      });
+      workRoot = await mkdtemp(join(tmpdir(), 'logweave-e2e-'));
+    });
+
+    after(async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+      await killAll();
+      await figures.write(FIGURES_FILE).catch(() => undefined);
+      if (workRoot !== undefined && process.env['LOGWEAVE_E2E_KEEP'] === undefined) {
+        await rm(workRoot, { recursive: true, force: true });
+      } else if (workRoot !== undefined) {
+        console.log(`[e2e] kept the work directory ${workRoot}`);
+      }
+    });
+
+    test('one trace id per request across all three services, request.id on logweave records, identical INFO sampling', async () => {
+      const { dir, out } = await phaseDir('chain');
+      const collector = await startCollector(collectorBinary, dir, 'collector-chain', {
+        httpPort: await freePort(),
+        outputFile: join(out, 'logs.jsonl'),
+        mode: 'buffered',
+      });
+      cleanups.push(() => collector.process.stop('SIGTERM'));
+      const { services, payments } = await startChain(collector.logsUrl, dir, false);
+
+      const requestCount = 300;
+      const load = await driveLoad(services.gatewayUrl, {
+        prefix: 'chain',
+        concurrency: 8,
+        maxRequests: requestCount,
+        maxMillis: 120_000,
+      });
+      assert.deepEqual(load.failed, [], 'every request through the chain succeeds');
+      assert.equal(load.succeeded.length, requestCount);
+
+      await Promise.all([services.gateway.forceFlush(), services.orders.forceFlush(), payments.flush()]);
+      const paymentsEmitted = await payments.emitted();
+      const { output, satisfied } = await waitForOutput(
+        out,
+        (o) =>
+          allKeptArrived(services, o.records) &&
+          receivedFigures(o.records, 'payments').received >= paymentsEmitted,
+        30_000,
+      );
+      assert.ok(satisfied, 'every kept record reached the Collector within 30 s after the flush');
+      const records = output.records;
+
+      // Every record of a request, from all three services, carries the trace id the payments
+      // service saw (returned in the response body through orders and the gateway).
+      const traceIdOf = new Map<string, string>();
+      for (const requestId of load.succeeded) traceIdOf.set(requestId, load.traceIds.get(requestId) ?? '');
+      const byRequest = new Map<string, ReceivedRecord[]>();
+      for (const record of records) {
+        const requestId = record.attributes['request.id'];
+        if (typeof requestId !== 'string') continue;
+        const list = byRequest.get(requestId) ?? [];
+        list.push(record);
+        byRequest.set(requestId, list);
+      }
+      for (const record of records) {
+        if (record.serviceName === 'gateway' || record.serviceName === 'orders') {
+          assert.equal(
+            typeof record.attributes['request.id'],
+            'string',
+            `a ${record.serviceName} record without request.id`,
+          );
+        }
+      }
+      let keptInfoTraces = 0;
+      for (const requestId of load.succeeded) {
+        const traceId = traceIdOf.get(requestId);
+        assert.match(
+          traceId ?? '',
+          /^(?!0{32})[0-9a-f]{32}$/,
+          `payments returned a trace id for ${requestId}`,
+        );
+        const list = byRequest.get(requestId) ?? [];
+        for (const record of list) {
+          assert.equal(
+            record.traceId,
+            traceId,
+            `${record.serviceName} record "${String(record.body)}" of ${requestId}`,
+          );
+        }
+        // The Python service keeps everything: its record of this request is there.
+        const paymentsRecords = list.filter((record) => record.serviceName === 'payments');
+        assert.equal(paymentsRecords.length, 1, `the payments record of ${requestId}`);
+        // INFO sampling: both logweave services keep all or none of their INFO records of a trace.
+        const decisions = LOGWEAVE_SERVICES.map((service) => {
+          const own = OWN_MESSAGES[service]!;
+          const kept = list.filter(
+            (record) =>
+              record.serviceName === service && record.scope === own.scope && record.severityNumber === 9,
+          );
+          assert.ok(
+            kept.length === 0 || kept.length === own.bodies.length,
+            `${service} kept part of ${requestId}`,
+          );
+          return kept.length > 0;
+        });
+        assert.equal(decisions[0], decisions[1], `gateway and orders decided differently for ${requestId}`);
+        if (decisions[0]) keptInfoTraces++;
+      }
+      // A consistent decision must also be a sampling decision: about half of the traces kept.
+      // Binomial(300, 0.5): sd 8.7, so 90..210 is ±6.9 sd, never flaky.
+      assert.ok(
+        keptInfoTraces >= 90 && keptInfoTraces <= 210,
+        `${keptInfoTraces} of 300 traces kept at INFO`,
+      );
+
+      // Nothing kept was lost, nothing arrived twice.
+      assert.deepEqual(lossDrops(services), {});
+      const phase: Record<string, unknown> = { requests: requestCount, keptInfoTraces };
+      for (const name of LOGWEAVE_SERVICES) {
+        const serviceFigures = logweaveFigures(services[name].stats(), records, name);
+        assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
+        assert.equal(serviceFigures.duplicates, 0, `${name}: no duplicates`);
+        phase[name] = serviceFigures;
+      }
+      phase['payments'] = {
+        emitted: paymentsEmitted,
+        kept: paymentsEmitted,
+        ...receivedFigures(records, 'payments'),
+      };
+      figures.add('chain', phase);
+    });
+
+    test('Collector SIGKILLed under load for 20 s, then restarted: every record logweave kept arrives', async () => {
+      const { dir, out } = await phaseDir('kill');
+      const httpPort = await freePort();
+      const first = await startCollector(collectorBinary, dir, 'collector-before-kill', {
+        httpPort,
+        outputFile: join(out, 'logs-1.jsonl'),
+        mode: 'durable',
+      });
+      cleanups.push(() => first.process.stop('SIGKILL'));
+      const { services, payments } = await startChain(first.logsUrl, dir, true);
+
+      let stopLoad = false;
+      const loadDone = driveLoad(services.gatewayUrl, {
+        prefix: 'kill',
+        concurrency: 4,
+        pauseMillis: 50,
+        maxRequests: 5_000,
+        maxMillis: 120_000,
+        shouldStop: () => stopLoad,
+      });
+      await sleep(3_000);
+      await first.process.stop('SIGKILL');
+      const killedAt = Date.now();
+      await sleep(20_000 - (Date.now() - killedAt));
+      const keptAtRestart = Object.fromEntries(
+        LOGWEAVE_SERVICES.map((name) => [name, keptTotal(services[name].stats())]),
+      );
+      const second = await startCollector(collectorBinary, dir, 'collector-after-restart', {
+        httpPort,
+        outputFile: join(out, 'logs-2.jsonl'),
+        mode: 'durable',
+      });
+      const restartedAt = Date.now();
+      cleanups.push(() => second.process.stop('SIGTERM'));
+      // Drain: until what was kept before the restart has arrived (counted while load goes on).
+      const drained = waitForOutput(
+        out,
+        (o) =>
+          LOGWEAVE_SERVICES.every(
+            (name) => receivedFigures(o.records, name).received >= keptAtRestart[name]!,
+          ),
+        120_000,
+      );
+      await sleep(5_000);
+      stopLoad = true;
+      const load = await loadDone;
+      const drain = await drained;
+      assert.ok(drain.satisfied, 'the backlog kept during the outage arrived within 120 s of the restart');
+      const drainSeconds = drain.millis / 1000;
+
+      assert.deepEqual(load.failed, [], 'the services keep answering while the Collector is down');
+      await Promise.all([services.gateway.forceFlush(), services.orders.forceFlush(), payments.flush()]);
+      const { output, satisfied } = await waitForOutput(
+        out,
+        (o) => allKeptArrived(services, o.records),
+        120_000,
+      );
+      assert.ok(satisfied, 'every kept record reached the restarted Collector');
+      assert.deepEqual(lossDrops(services), {}, 'no kept record was dropped');
+
+      const phase: Record<string, unknown> = {
+        requests: load.succeeded.length,
+        outageSeconds: +((restartedAt - killedAt) / 1000).toFixed(1),
+        drainSecondsAfterRestart: +drainSeconds.toFixed(1),
+        keptAtRestart,
+        unreadableLines: output.unreadableLines,
+      };
+      for (const name of LOGWEAVE_SERVICES) {
+        const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
+        assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
+        phase[name] = serviceFigures;
+      }
+      // The Python SDK is not under test here: its figures are reported, not asserted.
+      const paymentsEmitted = await payments.emitted();
+      phase['payments'] = {
+        emitted: paymentsEmitted,
+        kept: paymentsEmitted,
+        ...receivedFigures(output.records, 'payments'),
+      };
+      figures.add('kill', phase);
+    });
+
+    test('memory limiter refusing with 503: logweave retries and nothing is lost', async () => {
+      const { dir, out } = await phaseDir('refuse');
+      const httpPort = await freePort();
+      // 1 MiB is below any Collector's own heap: the memory limiter refuses every request.
+      const refusing = await startCollector(collectorBinary, dir, 'collector-refusing', {
+        httpPort,
+        outputFile: join(out, 'refused.jsonl'),
+        mode: 'durable',
+        memoryLimitMib: 1,
+      });
+      cleanups.push(() => refusing.process.stop('SIGKILL'));
+      const status = await statusOfOneRecord(refusing.logsUrl);
+      assert.equal(status, 503, 'the real Collector answers 503 while its memory limiter refuses');
+
+      const { services, payments } = await startChain(refusing.logsUrl, dir, true);
+      const load = await driveLoad(services.gatewayUrl, {
+        prefix: 'refuse',
+        concurrency: 4,
+        maxRequests: 60,
+        maxMillis: 60_000,
+      });
+      assert.deepEqual(load.failed, []);
+      // Long enough for every batch to be sent and refused at least once (schedule 200 ms, first
+      // retry after ~1 s), short enough for the exporter's own retries (10 s timeout) to continue.
+      await sleep(3_000);
+      const refusedPhase = await readCollectorOutput(out);
+      assert.deepEqual(
+        refusedPhase.records.filter((record) => record.serviceName !== 'e2e-probe'),
+        [],
+        'nothing got through while the memory limiter refused',
+      );
+      for (const name of LOGWEAVE_SERVICES) {
+        assert.equal(services[name].stats().exported, 0, `${name}: nothing was confirmed while refused`);
+        assert.ok(keptTotal(services[name].stats()) > 0, `${name}: records were kept and are waiting`);
+      }
+      await refusing.process.stop('SIGTERM');
+      const accepting = await startCollector(collectorBinary, dir, 'collector-accepting', {
+        httpPort,
+        outputFile: join(out, 'accepted.jsonl'),
+        mode: 'durable',
+      });
+      const acceptedAt = Date.now();
+      cleanups.push(() => accepting.process.stop('SIGTERM'));
+      await Promise.all([services.gateway.forceFlush(), services.orders.forceFlush(), payments.flush()]);
+      const { output, satisfied } = await waitForOutput(
+        out,
+        (o) => allKeptArrived(services, o.records),
+        60_000,
+      );
+      assert.ok(satisfied, 'every record refused with 503 arrived once the Collector accepted again');
+      assert.deepEqual(lossDrops(services), {}, 'no kept record was dropped');
+      const phase: Record<string, unknown> = {
+        requests: load.succeeded.length,
+        secondsToDeliverAfterAccepting: +((Date.now() - acceptedAt) / 1000).toFixed(1),
+      };
+      for (const name of LOGWEAVE_SERVICES) {
+        const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
+        assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
+        phase[name] = serviceFigures;
+      }
+      const paymentsEmitted = await payments.emitted();
+      phase['payments'] = {
+        emitted: paymentsEmitted,
+        kept: paymentsEmitted,
+        ...receivedFigures(output.records, 'payments'),
+      };
+      figures.add('refuse503', phase);
+    });
+  },
+);
+
+function sleep(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, millis)));
+}
+
+/**
+ * Posts one OTLP/JSON record and returns the status, retrying a 200 for up to 5 s: the memory
+ * limiter starts refusing at its first check (every 100 ms), not at startup.
+ */
+async function statusOfOneRecord(logsUrl: string): Promise<number> {
+  const body = JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'e2e-probe' } }] },
+        scopeLogs: [
+          { scope: { name: 'probe' }, logRecords: [{ severityNumber: 9, body: { stringValue: 'probe' } }] },
+        ],
+      },
+    ],
+  });
+  const deadline = Date.now() + 5_000;
+  let status = 0;
+  while (Date.now() < deadline) {
+    const response = await fetch(logsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await response.arrayBuffer();
+    status = response.status;
+    if (status !== 200) return status;
+    await sleep(100);
+  }
+  return status;
+}
