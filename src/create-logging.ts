@@ -30,6 +30,9 @@ import { LoggingStats, type StatsSnapshot } from './processors/logging-stats.ts'
 import { createQueueDropMeterProvider } from './processors/queue-drop-meter.ts';
 import { RedactionProcessor } from './processors/redaction-processor.ts';
 import { SamplingProcessor } from './processors/sampling-processor.ts';
+import { registerStatsMetrics } from './processors/stats-metrics.ts';
+import { ConfigReloader, type ConfigReloadResult } from './config/config-reloader.ts';
+import { LogweaveConfigError } from './config/logweave-config-error.ts';
 
 /** What `createLogging()` returns. */
 export interface Logging {
@@ -45,6 +48,12 @@ export interface Logging {
   shutdown(): Promise<void>;
   /** Kept, dropped (by reason) and exported counts so far. */
   stats(): StatsSnapshot;
+  /**
+   * Re-reads the config file (`config` / `LOGWEAVE_CONFIG`) and applies its `sampling` section
+   * now; the file is also reloaded on change and on SIGHUP. An invalid file keeps the policy in
+   * force and the result says why. Sampling given in code takes precedence and is not replaced.
+   */
+  reloadConfig(): ConfigReloadResult;
   /** `runWithRequestContext` with this pipeline's request-id settings. */
   runWithRequestContext<T>(input: RequestContextInput, fn: () => T): T;
   /** Builds (without entering) a request's context; integrations enter it themselves. */
@@ -107,13 +116,42 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     }
   });
 
-  const sampling = new SamplingProcessor(terminal, resolved.sampling, stats);
+  const processContext = processContextFrom(resolved);
+  const sampling = new SamplingProcessor(terminal, resolved.sampling, stats, {
+    processSpanContext: processContext?.spanContext,
+    reportError: (where, error) =>
+      diagnostics.report(
+        'internal_error',
+        `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  });
+  const readStats = (): StatsSnapshot => {
+    sampling.drainCounters();
+    return stats.snapshot();
+  };
+  // Only a sampling section that came from the file is live; one given in code wins over the file.
+  const reloader =
+    resolved.configPath === undefined
+      ? undefined
+      : new ConfigReloader({
+          path: resolved.configPath,
+          applySampling: (section) => {
+            if (options.sampling === undefined) sampling.updatePolicy(section);
+          },
+          report: (message) => diagnostics.report('config_reload', message),
+          watch: true,
+          signal: resolved.handleSignals,
+        });
+  const stopMetrics =
+    resolved.meterProvider === undefined
+      ? undefined
+      : registerStatsMetrics(resolved.meterProvider, readStats);
   const redaction = new RedactionProcessor(sampling, resolved.redaction, {
     attributeValueLengthLimit: resolved.limits.attributeValueLengthLimit,
     onRedacted: (count) => stats.recordRedacted(count),
     diagnostics,
   });
-  const head = new ContextProcessor(redaction, stats, processContextFrom(resolved));
+  const head = new ContextProcessor(redaction, stats, processContext);
 
   const loggerProvider = new LoggerProvider({
     resource: defaultResource().merge(
@@ -171,11 +209,22 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     shutdown() {
       shutdownPromise ??=
         (unregisterSignals(),
+        reloader?.close(),
+        stopMetrics?.(),
         exporterSetup?.hurry(exportBudget),
         withTimeout(loggerProvider.shutdown(), 'shutdown'));
       return shutdownPromise;
     },
-    stats: () => stats.snapshot(),
+    stats: readStats,
+    reloadConfig: () =>
+      reloader?.reload() ?? {
+        ok: false,
+        error: new LogweaveConfigError(
+          'config',
+          'a config file (options.config or LOGWEAVE_CONFIG) to reload',
+          undefined,
+        ),
+      },
     runWithRequestContext: (input, fn) => runWithRequestContext(input, fn, requestIdSettings),
     createRequestContext: (input, parent) => createRequestContext(input, requestIdSettings, parent),
     requestIdSettings,

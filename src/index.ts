@@ -14,7 +14,17 @@ export type {
   OtlpProtocol,
   RequestIdOptions,
 } from './config/logging-options.ts';
-export type { SamplingOptions, SeverityProbabilities } from './config/sampling-options.ts';
+export type {
+  BurstOptions,
+  ErrorBufferOptions,
+  SamplingOptions,
+  SeverityProbabilities,
+} from './config/sampling-options.ts';
+export type { ConfigReloadResult } from './config/config-reloader.ts';
+export { SAMPLING_ATTRIBUTES } from './sampling/sampling-attributes.ts';
+export { BURST_ATTRIBUTES } from './sampling/burst-summary-record.ts';
+export { SAMPLING_DEFAULTS } from './processors/sampling-processor.ts';
+export { STATS_METRICS } from './processors/stats-metrics.ts';
 export type { RedactionOptions } from './config/redaction-options.ts';
 export type { DeliveryOptions } from './config/delivery-options.ts';
 export type { SeverityName } from './config/severity.ts';

@@ -1,22 +1,62 @@
-/** Keep-probabilities (0..1) per severity below ERROR. ERROR and FATAL are always kept. */
+/**
+ * Keep-probabilities (0..1) per severity below ERROR. ERROR and FATAL are always kept: no
+ * configuration can drop them. A severity a rule does not name is inherited (see `modules`).
+ */
 export interface SeverityProbabilities {
+  /** Default (in `default`): 1. */
   trace?: number;
+  /** Default (in `default`): 1. */
   debug?: number;
+  /** Default (in `default`): 1. */
   info?: number;
-  /** WARN records of modules on `warnAllowlist` are kept whatever this says. */
+  /** WARN records of modules or event names on `warnAllowlist` are kept whatever this says. Default (in `default`): 0. */
   warn?: number;
 }
 
-/** The `sampling` section. Absent means every record is kept. */
+/** The per-request buffer that keeps the whole story of failed requests. */
+export interface ErrorBufferOptions {
+  /** Records held per request; past it the oldest goes (counted `buffer_overflow`). 0 turns the buffer off. Default: 200. */
+  maxRecords?: number;
+  /** Approximate bytes held per request (body and attribute text plus 256 per record). Default: 262144 (256 KiB). */
+  maxBytes?: number;
+  /** Approximate bytes held across all requests; past it the oldest request's oldest records go first. Default: 16777216 (16 MiB). */
+  maxTotalBytes?: number;
+  /** A request that has not ended after this long has its held records dropped (counted `buffer_overflow`). Default: 300000 (Node's `server.requestTimeout`). */
+  maxAgeMillis?: number;
+}
+
+/** Burst limiting: a token bucket per (module, message template). */
+export interface BurstOptions {
+  /** Records per second (and at once) each template may pass; the rest are counted `burst` and summarised. Default: 100. */
+  perTemplatePerSecond?: number;
+}
+
+/**
+ * The `sampling` section. Absent means every record is kept. Present, it applies
+ * `default` (built-in: trace, debug, info 1; warn 0) with per-module overrides.
+ *
+ * @example
+ * sampling: {
+ *   default: { debug: 0, info: 0.1, warn: 0 },
+ *   warnAllowlist: ['payments', 'auth.*'],
+ *   modules: { payments: { info: 1 }, 'payments.webhooks': { debug: 0.01 }, healthcheck: { info: 0 } },
+ *   errorBuffer: { maxRecords: 200, maxBytes: 262144 },
+ *   burst: { perTemplatePerSecond: 100 },
+ * }
+ */
 export interface SamplingOptions {
-  /** Probabilities for modules no rule names. Default: every probability 1. */
+  /** Probabilities for severities no module rule names. Default: trace, debug, info 1; warn 0. */
   default?: SeverityProbabilities;
-  /** Modules (or event names), dotted, `*` wildcards allowed, whose WARN records are always kept. Default: none. */
+  /** Modules (dotted, inherited by sub-modules, `*` segments allowed) or event names whose WARN records are always kept. Default: none. */
   warnAllowlist?: string[];
-  /** Per-module overrides keyed by dotted module name; `payments.stripe` inherits from `payments`. */
+  /**
+   * Per-module overrides keyed by dotted module name (the OTel instrumentation scope name);
+   * `payments.stripe` inherits each severity it does not name from `payments`, then `default`.
+   * A `*` segment matches any one segment (`auth.*`, `*.webhooks`). Default: none.
+   */
   modules?: Record<string, SeverityProbabilities>;
-  /** Per-request buffer of sampled-out records, flushed when the request fails. */
-  errorBuffer?: { maxRecords?: number; maxBytes?: number };
-  /** Token bucket per (module, message template). */
-  burst?: { perTemplatePerSecond?: number };
+  /** Hold records sampling dropped per request and keep them if the request fails. Off unless given. */
+  errorBuffer?: ErrorBufferOptions;
+  /** Summarise bursts of one message template. Off unless given. */
+  burst?: BurstOptions;
 }

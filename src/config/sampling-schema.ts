@@ -1,6 +1,19 @@
 import { z } from 'zod';
+import { MODULE_PATTERN_SYNTAX } from '../sampling/module-pattern.ts';
 
-const probability = z.number().min(0).max(1);
+// OTel defines sampling probabilities within [2^-56, 1]; 0 means "never" (not a probability).
+const probability = z
+  .number()
+  .min(0)
+  .max(1)
+  .refine((value) => value === 0 || value >= 2 ** -56, 'a probability of 0, or between 2^-56 and 1');
+
+const modulePattern = z
+  .string()
+  .regex(
+    MODULE_PATTERN_SYNTAX,
+    'a dotted module name whose segments are names or "*" (e.g. "payments", "auth.*", "*.webhooks")',
+  );
 
 const severityProbabilities = z.strictObject({
   trace: probability.optional(),
@@ -12,12 +25,14 @@ const severityProbabilities = z.strictObject({
 /** Validates the `sampling` section; see `SamplingOptions` for meanings and defaults. */
 export const samplingSchema = z.strictObject({
   default: severityProbabilities.optional(),
-  warnAllowlist: z.array(z.string().min(1)).optional(),
-  modules: z.record(z.string().min(1), severityProbabilities).optional(),
+  warnAllowlist: z.array(modulePattern).optional(),
+  modules: z.record(modulePattern, severityProbabilities).optional(),
   errorBuffer: z
     .strictObject({
-      maxRecords: z.number().int().min(0).optional(),
-      maxBytes: z.number().int().min(0).optional(),
+      maxRecords: z.number().int().min(0).max(100_000).optional(),
+      maxBytes: z.number().int().min(1024).optional(),
+      maxTotalBytes: z.number().int().min(1024).optional(),
+      maxAgeMillis: z.number().int().min(1).optional(),
     })
     .optional(),
   burst: z.strictObject({ perTemplatePerSecond: z.number().int().min(1).optional() }).optional(),

@@ -1,0 +1,22 @@
+/**
+ * Attributes on records that a probability rule kept, so a backend can estimate totals. The
+ * `sampling.*` names are the ones the Collector's probabilistic sampler reads and writes on log
+ * records, so a downstream Collector in proportional mode continues from logweave's threshold.
+ */
+export const SAMPLING_ATTRIBUTES = {
+  /** The rejection threshold in `th` encoding (`e666` for p = 0.1). Collector name. */
+  threshold: 'sampling.threshold',
+  /** The 56-bit randomness in `rv` encoding, written when it did not come from the trace id. Collector name. */
+  randomness: 'sampling.randomness',
+  /** 1 / probability: how many records this one stands for. */
+  adjustedCount: 'sampling.adjusted_count',
+  /** The rule that kept the record (`payments.info`), or `error_buffer` for a failed request's story. */
+  rule: 'logweave.sampling.rule',
+} as const;
+
+/** The rule name of records kept because their request failed. */
+export const ERROR_BUFFER_RULE = 'error_buffer';
+/** The rule name of every record when no sampling is configured. */
+export const UNSAMPLED_RULE = 'default';
+/** The rule name of burst summary records. */
+export const BURST_SUMMARY_RULE = 'burst_summary';

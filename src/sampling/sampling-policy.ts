@@ -1,0 +1,186 @@
+import type { SamplingOptions, SeverityProbabilities } from '../config/sampling-options.ts';
+import { SEVERITY_NAMES } from '../config/severity.ts';
+import { probabilityToThreshold, type Threshold } from './consistent-threshold.ts';
+import {
+  compareSpecificity,
+  matchesModule,
+  moduleLineage,
+  parseModulePattern,
+  type ModulePattern,
+} from './module-pattern.ts';
+import type { RuleCounter, RuleCounters } from './rule-counters.ts';
+
+/** Keep-probabilities used where no rule (and no `default`) names a severity. */
+export const BUILT_IN_DEFAULTS: Readonly<Required<SeverityProbabilities>> = {
+  trace: 1,
+  debug: 1,
+  info: 1,
+  warn: 0,
+};
+
+/** How a rule decides. `keep` and `drop` need no randomness. */
+export type RuleKind = 'keep' | 'drop' | 'probability';
+
+/** One decision of the policy: the rule that governs (module, severity). */
+export interface CompiledRule {
+  /** `payments.info`, `default.warn`, `error`, `warn_allowlist`. */
+  readonly name: string;
+  readonly kind: RuleKind;
+  /** The configured keep-probability (1 for `keep`, 0 for `drop`). */
+  readonly probability: number;
+  /** Defined for `probability` rules. */
+  readonly threshold: Threshold | undefined;
+  readonly counter: RuleCounter;
+  /** A WARN rule of a module that is not allow-listed: its drops count as `not_allowlisted` at p = 0. */
+  readonly isWarn: boolean;
+}
+
+/** The six rules of one module (trace … fatal) and whether its WARN records are allow-listed. */
+export interface ScopeRules {
+  readonly bySeverity: readonly CompiledRule[];
+  readonly warnAllowlisted: boolean;
+}
+
+interface PatternEntry {
+  readonly pattern: ModulePattern;
+  readonly probabilities: SeverityProbabilities;
+}
+
+type ProbabilisticSeverity = keyof SeverityProbabilities;
+
+/** Modules compiled per policy before the cache starts over (scope names are normally few). */
+const MAX_CACHED_SCOPES = 10_000;
+
+/**
+ * A sampling configuration compiled once: the rules of a module are resolved the first time its
+ * scope name is seen and cached, so deciding is a Map lookup and an array index. A reload builds
+ * a new policy and swaps it in whole.
+ */
+export class SamplingPolicy {
+  readonly #default: SeverityProbabilities;
+  readonly #modules: PatternEntry[];
+  readonly #allowlist: ModulePattern[];
+  readonly #counters: RuleCounters;
+  readonly #byScope = new Map<string, ScopeRules>();
+  readonly #eventAllowlisted = new Map<string, boolean>();
+  readonly #alwaysError: CompiledRule;
+  readonly #alwaysFatal: CompiledRule;
+  readonly #allowlistRule: CompiledRule;
+  #lastScope: object | undefined;
+  #lastRules: ScopeRules | undefined;
+
+  constructor(options: SamplingOptions, counters: RuleCounters) {
+    this.#counters = counters;
+    this.#default = options.default ?? {};
+    this.#modules = Object.entries(options.modules ?? {}).map(([source, probabilities]) => ({
+      pattern: parseModulePattern(source),
+      probabilities,
+    }));
+    this.#allowlist = (options.warnAllowlist ?? []).map(parseModulePattern);
+    this.#alwaysError = this.#rule('error', 1, false);
+    this.#alwaysFatal = this.#rule('fatal', 1, false);
+    this.#allowlistRule = this.#rule('warn_allowlist', 1, false);
+  }
+
+  /**
+   * The rules of a record's instrumentation scope. The SDK hands every record and `enabled()`
+   * call of one Logger the same scope object, so the last one is remembered by identity: a
+   * logger used in a loop skips even the Map lookup (measured: ~8 ns of a ~45 ns drop).
+   */
+  rulesForScope(scope: { readonly name: string }): ScopeRules {
+    if (scope === this.#lastScope) return this.#lastRules as ScopeRules;
+    const rules = this.rulesFor(scope.name);
+    this.#lastScope = scope;
+    this.#lastRules = rules;
+    return rules;
+  }
+
+  /** The compiled rules of the module `scopeName`; compiled at first sight, then a lookup. */
+  rulesFor(scopeName: string): ScopeRules {
+    let rules = this.#byScope.get(scopeName);
+    if (rules === undefined) {
+      rules = this.#compileScope(scopeName);
+      if (this.#byScope.size >= MAX_CACHED_SCOPES) this.#byScope.clear();
+      this.#byScope.set(scopeName, rules);
+    }
+    return rules;
+  }
+
+  /** Whether a WARN record's event name is on the allow-list. */
+  isEventAllowlisted(eventName: string): boolean {
+    let allowed = this.#eventAllowlisted.get(eventName);
+    if (allowed === undefined) {
+      allowed = this.#allowlisted(eventName);
+      if (this.#eventAllowlisted.size >= MAX_CACHED_SCOPES) this.#eventAllowlisted.clear();
+      this.#eventAllowlisted.set(eventName, allowed);
+    }
+    return allowed;
+  }
+
+  get hasAllowlist(): boolean {
+    return this.#allowlist.length > 0;
+  }
+
+  /** The rule for allow-listed WARN records (kept, counted as `warn_allowlist`). */
+  get allowlistRule(): CompiledRule {
+    return this.#allowlistRule;
+  }
+
+  #compileScope(scopeName: string): ScopeRules {
+    const warnAllowlisted = this.#allowlisted(scopeName);
+    const bySeverity: CompiledRule[] = [];
+    for (const severity of SEVERITY_NAMES) {
+      if (severity === 'error') bySeverity.push(this.#alwaysError);
+      else if (severity === 'fatal') bySeverity.push(this.#alwaysFatal);
+      else if (severity === 'warn' && warnAllowlisted) bySeverity.push(this.#allowlistRule);
+      else {
+        const { key, probability } = this.#resolve(scopeName, severity);
+        bySeverity.push(this.#rule(`${key}.${severity}`, probability, severity === 'warn'));
+      }
+    }
+    return { bySeverity, warnAllowlisted };
+  }
+
+  /**
+   * Inheritance: walk from the module up through its parents; at each level an exact key wins,
+   * then the most specific matching wildcard pattern; the first level that names the severity
+   * decides. Nothing names it → `default`, then the built-in default.
+   */
+  #resolve(scopeName: string, severity: ProbabilisticSeverity): { key: string; probability: number } {
+    for (const segments of moduleLineage(scopeName)) {
+      let best: PatternEntry | undefined;
+      for (const entry of this.#modules) {
+        if (entry.probabilities[severity] === undefined || !matchesModule(entry.pattern, segments)) continue;
+        if (best === undefined || compareSpecificity(entry.pattern, best.pattern) < 0) best = entry;
+      }
+      const probability = best?.probabilities[severity];
+      if (best !== undefined && probability !== undefined) return { key: best.pattern.source, probability };
+    }
+    return { key: 'default', probability: this.#default[severity] ?? BUILT_IN_DEFAULTS[severity] };
+  }
+
+  #allowlisted(name: string): boolean {
+    if (this.#allowlist.length === 0) return false;
+    return moduleLineage(name).some((segments) =>
+      this.#allowlist.some((pattern) => matchesModule(pattern, segments)),
+    );
+  }
+
+  #rule(name: string, probability: number, isWarn: boolean): CompiledRule {
+    const kind: RuleKind = probability >= 1 ? 'keep' : probability <= 0 ? 'drop' : 'probability';
+    return {
+      name,
+      kind,
+      probability,
+      threshold: kind === 'probability' ? probabilityToThreshold(probability) : undefined,
+      counter: this.#counters.get(name),
+      isWarn,
+    };
+  }
+}
+
+/** Index into `ScopeRules.bySeverity` for an OTel severity number (unspecified counts as INFO). */
+export function severityIndex(severityNumber: number | undefined): number {
+  if (severityNumber === undefined || severityNumber < 1 || severityNumber > 24) return 2;
+  return (severityNumber - 1) >> 2;
+}
