@@ -75,7 +75,7 @@ describe('Fastify integration', () => {
           logging
             .getLogger('app')
             .info('error handler', { seen: tryGetRequestContext()?.requestId ?? 'none' });
-          return reply.status(500).send({ message: error.message });
+          return reply.status(500).send({ message: (error as Error).message });
         });
         app.get('/boom', async () => {
           throw new RangeError('out of range');

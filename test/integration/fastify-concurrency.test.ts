@@ -62,7 +62,7 @@ describe(`Fastify: ${REQUESTS} concurrent requests through every hook`, () => {
     app.setErrorHandler(async (error, request, reply) => {
       const i = indexOf(request.headers);
       await jitter(i + 2);
-      log.warn('stage.errorHandler', { 'test.i': i, 'test.error': error.message });
+      log.warn('stage.errorHandler', { 'test.i': i, 'test.error': (error as Error).message });
       return reply.status(500).send({ i, requestId: tryGetRequestContext()?.requestId });
     });
     app.post('/items/:id', async (request) => {
