@@ -69,14 +69,9 @@ export class RedactionRules {
     for (const pattern of this.#patterns) {
       result = result.replace(pattern.regex, (...args: unknown[]) => {
         const match = args[0] as string;
+        if (pattern.rewrite !== undefined) return pattern.rewrite(match, this.#replace, onRedacted);
         const secret = pattern.secretGroup === 0 ? match : (args[pattern.secretGroup] as string | undefined);
-        if (
-          secret === undefined ||
-          secret === '' ||
-          (pattern.accept !== undefined && !pattern.accept(secret))
-        ) {
-          return match;
-        }
+        if (secret === undefined || secret === '') return match;
         onRedacted();
         // A secret group other than 0 always ends the match (see ValuePattern).
         const replaced = this.#replace(secret);

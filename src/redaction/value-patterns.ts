@@ -1,15 +1,16 @@
-import { passesLuhn } from './luhn.ts';
+import { redactCardNumbers } from './card-numbers.ts';
 
 /**
  * A secret recognised inside text. `secretGroup` is the capture group that holds the secret
- * (0: the whole match), so `Bearer abc…` keeps its scheme and `password=…` its key.
- * `accept` rejects look-alikes (a 16-digit id that fails the Luhn check).
+ * (0: the whole match) and always ends the match, so `Bearer abc…` keeps its scheme and
+ * `password=…` its key. `rewrite`, when present, decides what in the match is secret
+ * (card numbers inside a run of digits).
  */
 export interface ValuePattern {
   readonly name: string;
   readonly regex: RegExp;
   readonly secretGroup: number;
-  readonly accept?: (secret: string) => boolean;
+  readonly rewrite?: (match: string, replace: (secret: string) => string, onRedacted: () => void) => string;
 }
 
 // Every built-in pattern is linear-time on hostile input: bounded quantifiers, a fixed literal
@@ -30,23 +31,24 @@ export const JWT_PATTERN: ValuePattern = {
 };
 
 /**
- * 13 to 19 digits, optionally grouped by spaces or hyphens, starting with a card-network digit
- * (2–6) and passing the Luhn check, so timestamps and most numeric ids are not taken for cards.
+ * Card numbers: 13 to 19 digits, optionally grouped by spaces or hyphens, starting with a
+ * card-network digit (2–6) and passing the Luhn check (see `redactCardNumbers`). The regex finds
+ * runs of at least 13 digits not inside a decimal number; the run is then searched for cards.
  */
 export const CARD_NUMBER_PATTERN: ValuePattern = {
   name: 'card',
-  regex: /(?<![\d.])[2-6](?:[ -]?\d){12,18}(?![\d])/g,
+  regex: /(?<![\d.])\d(?:[ -]?\d){12,}/g,
   secretGroup: 0,
-  accept: (secret) => {
-    const digits = secret.replace(/[ -]/g, '');
-    return digits.length >= 13 && digits.length <= 19 && passesLuhn(digits);
-  },
+  rewrite: redactCardNumbers,
 };
 
-/** An e-mail address (opt-in: addresses are personal data, not always secrets). */
+/**
+ * An e-mail address (opt-in: addresses are personal data, not always secrets). The lookbehind
+ * starts a match only where a local part can start, keeping the scan linear.
+ */
 export const EMAIL_PATTERN: ValuePattern = {
   name: 'email',
-  regex: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g,
+  regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g,
   secretGroup: 0,
 };
 
