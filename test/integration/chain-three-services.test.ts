@@ -49,7 +49,7 @@ describe('Express → Fastify → Express over loopback, no tracing SDK', () => 
       ),
     );
     agent.destroy();
-    const requestIds = responses.map((response, i) => {
+    const requestIds = responses.map((response) => {
       assert.equal(response.status, 200, response.body);
       return String(response.headers['x-request-id']);
     });
