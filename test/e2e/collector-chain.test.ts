@@ -25,8 +25,11 @@ import { FiguresReport, keptTotal, logweaveFigures, receivedFigures } from './su
 import { driveLoad } from './support/load.ts';
 import { startNodeServices, type NodeServices } from './support/node-services.ts';
 import { startPayments, type PaymentsService } from './support/payments-service.ts';
+import { startStatusCountingProxy, type StatusCountingProxy } from './support/status-counting-proxy.ts';
 
 const INFO_PROBABILITY = 0.5;
+/** Memory limit of the flapping-limiter test (see there). */
+const FLAPPING_LIMIT_MIB = Number(process.env['LOGWEAVE_E2E_FLAP_MIB'] ?? 3);
 const LOGWEAVE_SERVICES = ['gateway', 'orders'] as const;
 /** The messages each service writes once per request (its own module, not the access record). */
 const OWN_MESSAGES: Record<string, { scope: string; bodies: string[] }> = {
@@ -72,11 +75,17 @@ async function startChain(
   logsUrl: string,
   dir: string,
   spool: boolean,
+  logsUrlFor?: Partial<Record<'gateway' | 'orders', string>>,
 ): Promise<{ services: NodeServices; payments: PaymentsService }> {
   const payments = await startPayments(python, logsUrl, dir);
   cleanups.push(() => payments.process.stop('SIGTERM'));
   const services = await startNodeServices(
-    { logsUrl, infoProbability: INFO_PROBABILITY, spoolRoot: spool ? join(dir, 'spool') : undefined },
+    {
+      logsUrl,
+      logsUrlFor,
+      infoProbability: INFO_PROBABILITY,
+      spoolRoot: spool ? join(dir, 'spool') : undefined,
+    },
     payments.url,
   );
   cleanups.push(() => services.close());
@@ -323,7 +332,11 @@ describe(
       const status = await statusOfOneRecord(refusing.logsUrl);
       assert.equal(status, 503, 'the real Collector answers 503 while its memory limiter refuses');
 
-      const { services, payments } = await startChain(refusing.logsUrl, dir, true);
+      const proxies = await startProxies(refusing.logsUrl);
+      const { services, payments } = await startChain(refusing.logsUrl, dir, true, {
+        gateway: proxies.gateway.url,
+        orders: proxies.orders.url,
+      });
       const load = await driveLoad(services.gatewayUrl, {
         prefix: 'refuse',
         concurrency: 4,
@@ -343,6 +356,8 @@ describe(
       for (const name of LOGWEAVE_SERVICES) {
         assert.equal(services[name].stats().exported, 0, `${name}: nothing was confirmed while refused`);
         assert.ok(keptTotal(services[name].stats()) > 0, `${name}: records were kept and are waiting`);
+        assert.ok(proxies[name].count(503) > 0, `${name}: its exports were answered 503`);
+        assert.equal(proxies[name].count(200), 0, `${name}: none of its exports was accepted while refusing`);
       }
       await refusing.process.stop('SIGTERM');
       const accepting = await startCollector(collectorBinary, dir, 'collector-accepting', {
@@ -363,6 +378,10 @@ describe(
       const phase: Record<string, unknown> = {
         requests: load.succeeded.length,
         secondsToDeliverAfterAccepting: +((Date.now() - acceptedAt) / 1000).toFixed(1),
+        exportStatuses: {
+          gateway: Object.fromEntries(proxies.gateway.statuses),
+          orders: Object.fromEntries(proxies.orders.statuses),
+        },
       };
       for (const name of LOGWEAVE_SERVICES) {
         const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
@@ -377,8 +396,79 @@ describe(
       };
       figures.add('refuse503', phase);
     });
+
+    test('memory limiter at a tiny limit under load (no restart): refused exports are retried, nothing is lost', async () => {
+      const { dir, out } = await phaseDir('flap');
+      // The Collector's heap is ~1 MiB after a GC: at 3 MiB (soft limit 2.4 MiB) the limiter
+      // refuses while a burst of requests is in memory, forces a GC, and accepts again.
+      const collector = await startCollector(collectorBinary, dir, 'collector-flapping', {
+        httpPort: await freePort(),
+        outputFile: join(out, 'logs.jsonl'),
+        mode: 'durable',
+        memoryLimitMib: FLAPPING_LIMIT_MIB,
+      });
+      cleanups.push(() => collector.process.stop('SIGTERM'));
+      const proxies = await startProxies(collector.logsUrl);
+      const { services, payments } = await startChain(collector.logsUrl, dir, true, {
+        gateway: proxies.gateway.url,
+        orders: proxies.orders.url,
+      });
+      const load = await driveLoad(services.gatewayUrl, {
+        prefix: 'flap',
+        concurrency: 8,
+        maxRequests: 1_500,
+        maxMillis: 60_000,
+      });
+      assert.deepEqual(load.failed, []);
+      await Promise.all([services.gateway.forceFlush(), services.orders.forceFlush(), payments.flush()]);
+      const { output, satisfied } = await waitForOutput(
+        out,
+        (o) => allKeptArrived(services, o.records),
+        120_000,
+      );
+      assert.ok(satisfied, 'every kept record arrived');
+      assert.deepEqual(lossDrops(services), {}, 'no kept record was dropped');
+      const refusals = proxies.gateway.count(503) + proxies.orders.count(503);
+      const refusalLogLines = collector.process.output().split('Refusing data').length - 1;
+      const phase: Record<string, unknown> = {
+        requests: load.succeeded.length,
+        memoryLimitMib: FLAPPING_LIMIT_MIB,
+        collectorRefusalEpisodes: refusalLogLines,
+        exportStatuses: {
+          gateway: Object.fromEntries(proxies.gateway.statuses),
+          orders: Object.fromEntries(proxies.orders.statuses),
+        },
+      };
+      for (const name of LOGWEAVE_SERVICES) {
+        const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
+        assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
+        phase[name] = serviceFigures;
+      }
+      const paymentsEmitted = await payments.emitted();
+      phase['payments'] = {
+        emitted: paymentsEmitted,
+        kept: paymentsEmitted,
+        ...receivedFigures(output.records, 'payments'),
+      };
+      figures.add('flapping503', phase);
+      assert.ok(
+        refusals > 0,
+        `the memory limiter refused some of logweave's exports (${refusalLogLines} refusal episodes)`,
+      );
+    });
   },
 );
+
+/** One status-counting proxy per logweave service in front of `logsUrl`, closed in `after`. */
+async function startProxies(logsUrl: string): Promise<Record<'gateway' | 'orders', StatusCountingProxy>> {
+  const gateway = await startStatusCountingProxy(logsUrl);
+  const orders = await startStatusCountingProxy(logsUrl);
+  cleanups.push(
+    () => gateway.close(),
+    () => orders.close(),
+  );
+  return { gateway, orders };
+}
 
 function sleep(millis: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, millis)));

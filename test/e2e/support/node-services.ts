@@ -9,6 +9,8 @@ import { logweaveFastify } from '../../../integrations/fastify/index.ts';
 /** What both logweave services share: where records go and the sampling policy. */
 export interface NodeServiceSettings {
   logsUrl: string;
+  /** A different logs URL for one service (e.g. through a status-counting proxy). */
+  logsUrlFor?: Partial<Record<'gateway' | 'orders', string>>;
   /** Keep-probability of INFO records, the same in both services. */
   infoProbability: number;
   /** Per-service spool directory (the gateway's and the orders' are subdirectories). */
@@ -22,12 +24,12 @@ export interface NodeServices {
   close(): Promise<void>;
 }
 
-function loggingFor(serviceName: string, settings: NodeServiceSettings): Logging {
+function loggingFor(serviceName: 'gateway' | 'orders', settings: NodeServiceSettings): Logging {
   const options: LoggingOptions = {
     serviceName,
     env: {},
     handleSignals: false,
-    otlp: { url: settings.logsUrl, protocol: 'http/protobuf' },
+    otlp: { url: settings.logsUrlFor?.[serviceName] ?? settings.logsUrl, protocol: 'http/protobuf' },
     // Short schedule so the test does not wait; the queue is large enough for the load phases
     // (a few thousand records) to sit out a 20 s outage without `queue_full` drops.
     batch: { scheduledDelayMillis: 200, maxQueueSize: 20_000, maxExportBatchSize: 512 },
