@@ -8,12 +8,10 @@ const probability = z
   .max(1)
   .refine((value) => value === 0 || value >= 2 ** -56, 'a probability of 0, or between 2^-56 and 1');
 
-const modulePattern = z
-  .string()
-  .regex(
-    MODULE_PATTERN_SYNTAX,
-    'a dotted module name whose segments are names or "*" (e.g. "payments", "auth.*", "*.webhooks")',
-  );
+const MODULE_PATTERN_EXPECTED =
+  'a dotted module name whose segments are names or "*" (e.g. "payments", "auth.*", "*.webhooks")';
+
+const modulePattern = z.string().regex(MODULE_PATTERN_SYNTAX, MODULE_PATTERN_EXPECTED);
 
 const severityProbabilities = z.strictObject({
   trace: probability.optional(),
@@ -26,7 +24,17 @@ const severityProbabilities = z.strictObject({
 export const samplingSchema = z.strictObject({
   default: severityProbabilities.optional(),
   warnAllowlist: z.array(modulePattern).optional(),
-  modules: z.record(modulePattern, severityProbabilities).optional(),
+  // Keys are checked one by one so that the error names the bad key and says what a key looks like.
+  modules: z
+    .record(z.string(), severityProbabilities)
+    .superRefine((modules, issues) => {
+      for (const key of Object.keys(modules)) {
+        if (!MODULE_PATTERN_SYNTAX.test(key)) {
+          issues.addIssue({ code: 'custom', message: MODULE_PATTERN_EXPECTED, path: [key], input: key });
+        }
+      }
+    })
+    .optional(),
   errorBuffer: z
     .strictObject({
       maxRecords: z.number().int().min(0).max(100_000).optional(),
