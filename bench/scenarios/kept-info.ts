@@ -26,6 +26,7 @@ import {
 import { createWinstonPeer } from '../peers/winston-peer.ts';
 
 const LOGWEAVE = 'logweave facade → OTLP protobuf';
+const LOGWEAVE_EMIT = 'logweave pipeline via Logger.emit (OTel API) → OTLP protobuf';
 const RAW_OTEL = 'raw OTel (LoggerProvider + BatchLogRecordProcessor) → OTLP protobuf';
 const PINO_MIXIN = 'pino, ALS mixin, sync /dev/null';
 const WINSTON = 'winston, ALS format, JSON → /dev/null';
@@ -39,13 +40,17 @@ async function inTurns(ops: number, logSome: (count: number) => void): Promise<v
   }
 }
 
-/** Checks that exactly `ops` more records were exported since the last check. */
-function exportedExactly(exporter: SerializingExporter): (ops: number) => string | undefined {
-  let seen = exporter.records;
-  return (ops) => {
-    const delta = exporter.records - seen;
-    seen = exporter.records;
-    return delta === ops ? undefined : `${ops} records logged, ${delta} exported`;
+/** `before`/`verify` hooks checking that a sample exported exactly the records it logged. */
+function exportedExactly(exporter: SerializingExporter): Pick<BenchCase, 'before' | 'verify'> {
+  let before = 0;
+  return {
+    before: () => {
+      before = exporter.records;
+    },
+    verify: (ops) => {
+      const exported = exporter.records - before;
+      return exported === ops ? undefined : `${ops} records logged, ${exported} exported`;
+    },
   };
 }
 
@@ -71,8 +76,23 @@ export function keptInfoCases(): { cases: BenchCase[]; close(): Promise<void> } 
   const instrumentedPino: PinoLogger = createInstrumentedPino(pinoOtel.provider);
   const spanContext = spanContextFor(TRACE_ID_KEPT);
 
-  let weaveDropsSeen = 0;
-  const weaveExported = exportedExactly(weave.exporter);
+  const weaveOtelLogger = weave.logging.loggerProvider.getLogger('bench.checkout');
+  /** The checks of a logweave sample: nothing dropped, everything exported, the record intact. */
+  const weaveChecks = (): Pick<BenchCase, 'before' | 'verify'> => {
+    const exported = exportedExactly(weave.exporter);
+    let dropsBefore = 0;
+    return {
+      before: () => {
+        exported.before!();
+        dropsBefore = droppedTotal(weave.logging);
+      },
+      verify: (ops) => {
+        const drops = droppedTotal(weave.logging) - dropsBefore;
+        if (drops > 0) return `${drops} records dropped (${JSON.stringify(weave.logging.stats().dropped)})`;
+        return exported.verify!(ops) ?? checkLogweaveRecord(weave.exporter);
+      },
+    };
+  };
   const cases: BenchCase[] = [
     {
       name: LOGWEAVE,
@@ -84,12 +104,26 @@ export function keptInfoCases(): { cases: BenchCase[]; close(): Promise<void> } 
         );
         await weave.logging.forceFlush();
       },
-      verify: (ops) => {
-        const drops = droppedTotal(weave.logging) - weaveDropsSeen;
-        weaveDropsSeen += drops;
-        if (drops > 0) return `${drops} records dropped (${JSON.stringify(weave.logging.stats().dropped)})`;
-        return weaveExported(ops) ?? checkLogweaveRecord(weave.exporter);
+      ...weaveChecks(),
+    },
+    {
+      name: LOGWEAVE_EMIT,
+      run: async (ops) => {
+        await weave.logging.runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () =>
+          inTurns(ops, (count) => {
+            for (let i = 0; i < count; i++) {
+              weaveOtelLogger.emit({
+                severityNumber: SeverityNumber.INFO,
+                severityText: 'INFO',
+                body: MESSAGE,
+                attributes: callAttributes(),
+              });
+            }
+          }),
+        );
+        await weave.logging.forceFlush();
       },
+      ...weaveChecks(),
     },
     {
       name: RAW_OTEL,
@@ -109,7 +143,7 @@ export function keptInfoCases(): { cases: BenchCase[]; close(): Promise<void> } 
         );
         await raw.provider.forceFlush();
       },
-      verify: exportedExactly(raw.exporter),
+      ...exportedExactly(raw.exporter),
     },
     {
       name: PINO_MIXIN,
@@ -143,7 +177,7 @@ export function keptInfoCases(): { cases: BenchCase[]; close(): Promise<void> } 
         );
         await pinoOtel.provider.forceFlush();
       },
-      verify: exportedExactly(pinoOtel.exporter),
+      ...exportedExactly(pinoOtel.exporter),
     },
   ];
 
