@@ -1,4 +1,4 @@
-import type { TextMapGetter } from '@opentelemetry/api';
+import { trace, type Context, type TextMapGetter } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /** Header values as Node, undici/fetch or a plain object hold them. */
@@ -22,9 +22,29 @@ export const HEADER_LIMITS = {
   scanMaxLength: 65_536,
 } as const;
 
+/** Trace flags W3C defines: sampled (0x01) and, in Trace Context Level 2, random (0x02). */
+const KNOWN_TRACE_FLAGS = 0x03;
+
+/**
+ * The OTel W3C propagator, keeping only the trace flags W3C defines. W3C says other bits
+ * "MUST be set to zero" when propagated; the OTel injector would also print a flags value of
+ * 0x10 or more as three hex digits (`-0d0`), an invalid traceparent (found by the fuzz tests).
+ */
+class KnownFlagsTraceContextPropagator extends W3CTraceContextPropagator {
+  override extract(context: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const extracted = super.extract(context, carrier, getter);
+    const spanContext = trace.getSpanContext(extracted);
+    if (spanContext === undefined || (spanContext.traceFlags & ~KNOWN_TRACE_FLAGS) === 0) return extracted;
+    return trace.setSpanContext(extracted, {
+      ...spanContext,
+      traceFlags: spanContext.traceFlags & KNOWN_TRACE_FLAGS,
+    });
+  }
+}
+
 /** The W3C trace-context + baggage propagator shared by extraction and injection. */
 export const w3cPropagator = new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+  propagators: [new KnownFlagsTraceContextPropagator(), new W3CBaggagePropagator()],
 });
 
 function isHeadersLike(headers: IncomingHeaders): headers is HeadersLike {

@@ -75,6 +75,15 @@ describe('W3C traceparent: valid headers are continued', () => {
     );
   });
 
+  test('flags W3C does not define are not propagated (and never printed as three hex digits)', () => {
+    const { request, outgoing } = requestFor({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-d1` });
+    assert.equal(request.traceId, TRACE_ID);
+    assert.equal(request.traceFlags, 0x01);
+    assert.match(outgoing['traceparent'] ?? '', /-01$/);
+    const random = requestFor({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-03` });
+    assert.equal(random.request.traceFlags, 0x03, 'the Level 2 random flag is kept');
+  });
+
   test('header names are case-insensitive; a single-element array is one header', () => {
     assertContinued({ TraceParent: VALID }, { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 });
     assertContinued({ traceparent: [VALID] }, { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 });
