@@ -31,7 +31,7 @@ import { createQueueDropMeterProvider } from './processors/queue-drop-meter.ts';
 import { RedactionProcessor } from './processors/redaction-processor.ts';
 import { SamplingProcessor } from './processors/sampling-processor.ts';
 import { registerStatsMetrics } from './processors/stats-metrics.ts';
-import { ConfigReloader, type ConfigReloadResult } from './config/config-reloader.ts';
+import { ConfigReloader, readConfigWatch, type ConfigReloadResult } from './config/config-reloader.ts';
 import { LogweaveConfigError } from './config/logweave-config-error.ts';
 
 /** What `createLogging()` returns. */
@@ -139,7 +139,7 @@ export function createLogging(options: LoggingOptions = {}): Logging {
             if (options.sampling === undefined) sampling.updatePolicy(section);
           },
           report: (message) => diagnostics.report('config_reload', message),
-          watch: true,
+          watch: readConfigWatch(resolved.env),
           signal: resolved.handleSignals,
         });
   const stopMetrics =
