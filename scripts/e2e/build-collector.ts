@@ -51,6 +51,18 @@ async function isExecutable(path: string): Promise<boolean> {
   }
 }
 
+/** The cached Collector binary, if a complete build is in the cache. */
+export async function cachedCollector(
+  options: { cacheRoot?: string; version?: string } = {},
+): Promise<string | undefined> {
+  const binary = join(
+    options.cacheRoot ?? e2eCacheRoot(),
+    `otelcol-${options.version ?? COLLECTOR_VERSION}`,
+    BINARY_NAME,
+  );
+  return (await isExecutable(binary)) ? binary : undefined;
+}
+
 /**
  * Returns the Collector binary for `version`, building it with the official builder
  * (`go install go.opentelemetry.io/collector/cmd/builder@v…`, from the Go module proxy) when the

@@ -1,16 +1,36 @@
 /**
- * Builds (or finds in the cache) everything the e2e suite needs and prints how long it took:
- *   npx node scripts/e2e/prepare.ts            # uses ${XDG_CACHE_HOME:-~/.cache}/logweave
- *   LOGWEAVE_E2E_CACHE=/tmp/fresh npx node scripts/e2e/prepare.ts   # a cold build
+ * Builds (or finds in the cache) everything the e2e suite needs and prints how long it took.
+ * `npm run test:e2e` runs it first; on its own:
+ *   npx node scripts/e2e/prepare.ts [--verbose]                      # ${XDG_CACHE_HOME:-~/.cache}/logweave
+ *   LOGWEAVE_E2E_CACHE=/tmp/fresh npx node scripts/e2e/prepare.ts     # a cold Collector build
+ * Missing tools are reported together, before anything is built, and the exit code is 1.
  */
-import { ensureCollector } from './build-collector.ts';
+import { cachedCollector, ensureCollector } from './build-collector.ts';
 import { ensurePythonVenv } from './python-venv.ts';
+import { MissingToolError, requireGo, requirePython } from './require-tool.ts';
 
-const collector = await ensureCollector({ echo: process.argv.includes('--verbose') });
+const verbose = process.argv.includes('--verbose');
+const problems: string[] = [];
+const collectorIsCached = (await cachedCollector()) !== undefined;
+for (const check of [collectorIsCached ? undefined : requireGo, requirePython]) {
+  if (check === undefined) continue;
+  try {
+    await check();
+  } catch (error) {
+    if (!(error instanceof MissingToolError)) throw error;
+    problems.push(error.message);
+  }
+}
+if (problems.length > 0) {
+  console.error(`The e2e suite cannot run on this machine:\n- ${problems.join('\n- ')}`);
+  process.exit(1);
+}
+
+const collector = await ensureCollector({ echo: verbose });
 console.log(
   `collector: ${collector.binary} (${collector.cached ? 'cached' : 'built'}) in ${(collector.millis / 1000).toFixed(1)} s`,
 );
-const venv = await ensurePythonVenv({ echo: process.argv.includes('--verbose') });
+const venv = await ensurePythonVenv({ echo: verbose });
 console.log(
   `python venv: ${venv.python} (${venv.cached ? 'cached' : 'created'}) in ${(venv.millis / 1000).toFixed(1)} s`,
 );

@@ -29,14 +29,24 @@ export async function requireTool(
   }
 }
 
+/** The Collector 0.159 modules declare `go 1.25.0`. */
+const MINIMUM_GO = [1, 25] as const;
+const GO_INSTALL_HINT =
+  `Install Go ${MINIMUM_GO.join('.')} or newer (https://go.dev/dl/; distribution packages are often older) and put ` +
+  '`go` on PATH. The Go module proxy (proxy.golang.org, or GOPROXY) must be reachable for the first build.';
+
 /** Go: the Collector is built from source with the official builder. */
-export function requireGo(): Promise<string> {
-  return requireTool(
-    'go',
-    ['version'],
-    'Install Go 1.24 or newer (https://go.dev/dl/, or `apt-get install golang-go` where recent enough) and put `go` ' +
-      'on PATH. The Go module proxy (proxy.golang.org) must be reachable.',
-  );
+export async function requireGo(): Promise<string> {
+  const version = await requireTool('go', ['version'], GO_INSTALL_HINT);
+  const match = /go(\d+)\.(\d+)/.exec(version);
+  const major = Number(match?.[1] ?? 0);
+  const minor = Number(match?.[2] ?? 0);
+  if (major < MINIMUM_GO[0] || (major === MINIMUM_GO[0] && minor < MINIMUM_GO[1])) {
+    throw new MissingToolError(
+      `the e2e suite needs Go ${MINIMUM_GO.join('.')} or newer, found "${version}". ${GO_INSTALL_HINT}`,
+    );
+  }
+  return version;
 }
 
 /** Python 3 with the venv module: the payments service uses the OpenTelemetry Python SDK. */

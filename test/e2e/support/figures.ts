@@ -12,6 +12,9 @@ export interface ServiceFigures {
   received: number;
   /** Extra copies (a record received n times counts n - 1). */
   duplicates: number;
+  /** logweave only: what its exporter confirmed, what went through the spool, what it dropped. */
+  exported?: number;
+  spooled?: number;
   dropped?: StatsSnapshot['dropped'];
 }
 
