@@ -36,6 +36,7 @@ async function rulesOf(file: string, module: string): Promise<RuleJson[]> {
 
 const discard: LogRecordExporter = {
   export: (_records, done) => done({ code: ExportResultCode.SUCCESS }),
+  forceFlush: () => Promise.resolve(),
   shutdown: () => Promise.resolve(),
 };
 
