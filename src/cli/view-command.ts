@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { SEVERITY_NAMES, type SeverityName } from '../config/severity.ts';
+import { MODULE_PATTERN_SYNTAX } from '../sampling/module-pattern.ts';
 import { CliUsageError, EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
 import type { CliOutput } from './cli-output.ts';
 import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';
@@ -27,8 +28,9 @@ Filters (repeat an option to match any of its values; different options must all
   --trace ID           records of this trace (32 hex characters)
   --request-id ID      records whose request.id attribute is ID
   --service NAME       records whose resource service.name is NAME
-  --module NAME        records of module NAME or below it (payments matches payments.stripe);
-                       * matches any characters (payments.*)
+  --module PATTERN     records of the module or below it, as sampling rules match them:
+                       payments matches payments.stripe; a * segment matches any one
+                       segment (auth.*, *.webhooks)
   --severity LEVEL     records at LEVEL or above: ${SEVERITY_NAMES.join(', ')}
 
 Output:
@@ -191,9 +193,16 @@ function parseViewArguments(argv: readonly string[]): ViewArguments | 'help' {
   for (const [option, list] of [
     ['--request-id', values['request-id']],
     ['--service', values.service],
-    ['--module', values.module],
   ] as const) {
     if (list?.some((value) => value === '')) throw new CliUsageError(`${option} expects a non-empty value`);
+  }
+  for (const module of values.module ?? []) {
+    if (!MODULE_PATTERN_SYNTAX.test(module)) {
+      throw new CliUsageError(
+        `--module expects a dotted module name whose segments are names or "*" (payments, auth.*, *.webhooks), ` +
+          `received ${JSON.stringify(module)}`,
+      );
+    }
   }
   return {
     files: positionals,

@@ -1,5 +1,6 @@
 import { severityOfRecord, severityRank } from './record-severity.ts';
 import type { SeverityName } from '../config/severity.ts';
+import { matchesModule, moduleLineage, parseModulePattern } from '../sampling/module-pattern.ts';
 import type { ViewRecord } from './view-record.ts';
 
 /** What `logweave view` keeps; every list matches any of its entries, lists combine with AND. */
@@ -10,7 +11,10 @@ export interface ViewFilterOptions {
   requestIds: readonly string[];
   /** Exact `service.name` values. */
   services: readonly string[];
-  /** Module names: `payments` matches `payments` and `payments.stripe`; `*` matches any characters. */
+  /**
+   * Module patterns as in sampling rules: `payments` matches `payments` and every module below
+   * it (`payments.stripe`); a `*` segment matches any one segment (`auth.*`, `*.webhooks`).
+   */
   modules: readonly string[];
   /** Minimum severity (inclusive). */
   minSeverity: SeverityName | undefined;
@@ -31,12 +35,11 @@ export function compileViewFilter(options: ViewFilterOptions): (record: ViewReco
     (minRank < 0 || severityRank(severityOfRecord(record)) >= minRank);
 }
 
-function compileModulePattern(pattern: string): (module: string) => boolean {
-  if (!pattern.includes('*')) return (module) => module === pattern || module.startsWith(`${pattern}.`);
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`);
-  return (module) => regex.test(module);
+/**
+ * The sampling policy's own module patterns and inheritance (`src/sampling/module-pattern.ts`),
+ * so `--module` selects exactly the modules a rule or allow-list entry with that name governs.
+ */
+function compileModulePattern(source: string): (module: string) => boolean {
+  const pattern = parseModulePattern(source);
+  return (module) => moduleLineage(module).some((segments) => matchesModule(pattern, segments));
 }

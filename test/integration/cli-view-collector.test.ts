@@ -119,7 +119,7 @@ describe('logweave view over a Collector file exporter output', () => {
     );
 
     const byModule = parseJsonLines(
-      (await runCli(['view', FIXTURE, '--json', '--module', 'payments', '--module', 'gate*'])).stdout,
+      (await runCli(['view', FIXTURE, '--json', '--module', 'payments', '--module', '*.http'])).stdout,
     );
     assert.deepEqual([...new Set(byModule.map((record) => record.module))].sort(), [
       'gateway.http',
@@ -248,6 +248,10 @@ describe('logweave view: bad input and bad command lines', () => {
     ],
     [['view', FIXTURE, '--max-records', '0'], /--max-records expects a positive integer, received "0"/],
     [['view', FIXTURE, '--colour'], /Unknown option '--colour'/],
+    [
+      ['view', FIXTURE, '--module', 'gate*'],
+      /--module expects a dotted module name whose segments are names or "\*"/,
+    ],
     [['view', '-', '-'], /stdin \(-\) can be read only once/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [[], /Usage: logweave <command>/],
