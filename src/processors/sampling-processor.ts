@@ -69,6 +69,11 @@ export class SamplingProcessor extends ChainedProcessor {
   #buffer: ErrorBuffer | undefined;
   #burst: BurstLimiter | undefined;
   #shutDown = false;
+  #lastContext: Context | undefined;
+  #lastContextSource: RandomnessSource = 'random';
+  #lastContextHi = 0;
+  #lastContextLo = 0;
+  #lastContextExplicit = false;
 
   constructor(
     next: LogRecordProcessor,
@@ -257,7 +262,32 @@ export class SamplingProcessor extends ChainedProcessor {
     }
   }
 
+  /**
+   * The randomness `enabled()` sees for a context. Contexts are immutable and every call inside
+   * one request or span passes the same context object, so the last answer is remembered by
+   * identity: the gate then costs a comparison instead of two context lookups.
+   */
   #randomnessOfContext(context: Context): RandomnessSource {
+    const randomness = this.#randomness;
+    if (context === this.#lastContext) {
+      if (this.#lastContextSource === 'random') randomness.peekRandom();
+      else {
+        randomness.hi = this.#lastContextHi;
+        randomness.lo = this.#lastContextLo;
+        randomness.explicit = this.#lastContextExplicit;
+      }
+      return this.#lastContextSource;
+    }
+    const source = this.#readRandomnessOfContext(context);
+    this.#lastContext = context;
+    this.#lastContextSource = source;
+    this.#lastContextHi = randomness.hi;
+    this.#lastContextLo = randomness.lo;
+    this.#lastContextExplicit = randomness.explicit;
+    return source;
+  }
+
+  #readRandomnessOfContext(context: Context): RandomnessSource {
     const spanContext = trace.getSpanContext(context);
     if (spanContext !== undefined && this.#randomness.fromSpanContext(spanContext)) return 'trace';
     const request = requestContextFrom(context);
