@@ -6,8 +6,10 @@ import { flattenOtlpRequest } from '../../src/cli/flatten-otlp-request.ts';
 import { readLines } from '../../src/cli/read-lines.ts';
 import { severityOfRecord } from '../../src/cli/record-severity.ts';
 import type { ViewRecord } from '../../src/cli/view-record.ts';
+import { effectiveRules } from '../../src/cli/effective-rules.ts';
+import { loadConfigFile } from '../../src/config/config-file.ts';
 import type { CheckoutResult } from './traffic.ts';
-import { SERVICE_NAMES, type ServiceName } from './demo-protocol.ts';
+import { CONFIG_PATH, SERVICE_NAMES, type ServiceName } from './demo-protocol.ts';
 
 /** A table of kept counts by rule and dropped counts by reason, one column per service. */
 export function statsTable(stats: Record<ServiceName, StatsSnapshot>): string[] {
@@ -59,11 +61,18 @@ export async function readTraces(path: string): Promise<Map<string, ViewRecord[]
   return traces;
 }
 
-/** Why a record is in the file: the rule that kept it, as the sampling stage wrote it. */
+const config = loadConfigFile(CONFIG_PATH);
+
+/**
+ * Why a record is in the file: the rule the sampling stage wrote on it (probability rules and
+ * the error buffer do), else the rule that keeps every record of its module and severity
+ * (`error`, `warn_allowlist`…), resolved by the sampling policy as `logweave check-config` does.
+ */
 export function keptBy(record: ViewRecord): string {
   const rule = record.attributes[SAMPLING_ATTRIBUTES.rule];
   if (typeof rule === 'string') return rule;
-  return severityOfRecord(record) === 'error' || severityOfRecord(record) === 'fatal' ? 'error' : '-';
+  const severity = severityOfRecord(record);
+  return effectiveRules(config, record.module).find((entry) => entry.severity === severity)?.rule ?? '-';
 }
 
 /** The timeline of one trace: offset, service, module, severity, message, and why each line was kept. */

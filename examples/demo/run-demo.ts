@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '../../src/index.ts';
 import {
   CONFIG_PATH,
@@ -29,7 +30,9 @@ const STOP_TIMEOUT_MILLIS = 20_000;
 const FAIL_EVERY = 12;
 
 const otlpEndpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-const filePath = resolve(process.env['LOGWEAVE_FILE_PATH'] ?? 'examples/demo/output/logs.jsonl');
+const filePath = resolve(
+  process.env['LOGWEAVE_FILE_PATH'] ?? fileURLToPath(new URL('./output/logs.jsonl', import.meta.url)),
+);
 const total = readRequestCount(process.env['DEMO_REQUESTS']);
 const children = new Map<ServiceName, ChildProcess>();
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
