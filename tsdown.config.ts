@@ -3,7 +3,12 @@ import { defineConfig } from 'tsdown';
 // One file per module (unbundle) in both formats, so the ESM and CJS builds share no
 // duplicated module state and stack traces point at recognisable file names.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli/main.ts'],
+  entry: [
+    'src/index.ts',
+    'src/cli/main.ts',
+    'integrations/express/index.ts',
+    'integrations/fastify/index.ts',
+  ],
   // Sources live in src/ and integrations/; keeping '.' as the root keeps dist paths stable as entries are added.
   root: '.',
   format: ['esm', 'cjs'],

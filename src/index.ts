@@ -46,5 +46,6 @@ export {
   type CapturedContext,
   type OutgoingHeaders,
 } from './context/propagation.ts';
+export { fetchWithContext, propagationHeaders, type OutgoingClient } from './http/outgoing.ts';
 export type { DropReason, StatsSnapshot } from './processors/logging-stats.ts';
 export { REQUEST_ID_ATTRIBUTE } from './processors/context-processor.ts';
