@@ -107,6 +107,8 @@ export function infoSummary(
 ): {
   failedInfo: number;
   failedInfoFromBuffer: number;
+  /** Failed requests whose trace holds INFO lines from every one of the three services. */
+  failedWithInfoEverywhere: number;
   succeededWithInfo: Record<ServiceName, Set<string>>;
   succeededInfo: number;
 } {
@@ -120,6 +122,7 @@ export function infoSummary(
   };
   let failedInfo = 0;
   let failedInfoFromBuffer = 0;
+  const failedInfoServices = new Map<string, Set<string>>();
   let succeededInfo = 0;
   for (const [traceId, records] of traces) {
     for (const record of records) {
@@ -127,6 +130,9 @@ export function infoSummary(
       if (failedTraces.has(traceId)) {
         failedInfo += 1;
         if (keptBy(record) === 'error_buffer') failedInfoFromBuffer += 1;
+        const services = failedInfoServices.get(traceId) ?? new Set<string>();
+        services.add(record.service);
+        failedInfoServices.set(traceId, services);
       } else if (traceId !== '') {
         succeededInfo += 1;
         if ((SERVICE_NAMES as readonly string[]).includes(record.service)) {
@@ -135,5 +141,8 @@ export function infoSummary(
       }
     }
   }
-  return { failedInfo, failedInfoFromBuffer, succeededWithInfo, succeededInfo };
+  const failedWithInfoEverywhere = [...failedInfoServices.values()].filter((services) =>
+    SERVICE_NAMES.every((name) => services.has(name)),
+  ).length;
+  return { failedInfo, failedInfoFromBuffer, failedWithInfoEverywhere, succeededWithInfo, succeededInfo };
 }

@@ -168,6 +168,7 @@ async function main(): Promise<void> {
   for (const line of timelineLines(records)) print(line);
 
   const summary = infoSummary(traces, results);
+  const overflow = SERVICE_NAMES.reduce((sum, name) => sum + (stats[name].dropped.buffer_overflow ?? 0), 0);
   const succeeded = results.length - failed.length;
   const keptGateway = summary.succeededWithInfo.gateway;
   const keptOrders = summary.succeededWithInfo.orders;
@@ -178,8 +179,9 @@ async function main(): Promise<void> {
   print('');
   print('INFO lines:');
   print(
-    `  failed requests     ${failed.length} of ${failed.length} have their INFO lines in the file: ${summary.failedInfo} lines, ` +
-      `${summary.failedInfoFromBuffer} of them kept by the error buffer after sampling had dropped them`,
+    `  failed requests     ${summary.failedWithInfoEverywhere} of ${failed.length} have INFO lines from all three services ` +
+      `in the file: ${summary.failedInfo} lines, ${summary.failedInfoFromBuffer} of them kept by the error buffer ` +
+      `after sampling had dropped them (error buffer overflow: ${overflow} records lost)`,
   );
   print(
     `  successful requests INFO kept for ${keptGateway.size} of ${succeeded} in gateway and orders (info: 0.1), ` +
