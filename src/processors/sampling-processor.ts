@@ -196,18 +196,6 @@ export class SamplingProcessor extends ChainedProcessor {
       this.#pass(record, context, policy.allowlistRule);
       return;
     }
-    const buffer = this.#buffer;
-    if (
-      request !== undefined &&
-      buffer !== undefined &&
-      (buffer.isFailed(request) || isRequestFailed(request))
-    ) {
-      // The request already failed: the rest of its story is kept as it happens.
-      record.setAttribute(SAMPLING_ATTRIBUTES.rule, ERROR_BUFFER_RULE);
-      this.#errorBufferKept.kept++;
-      this.next.onEmit(record, context);
-      return;
-    }
     if (rule.kind === 'probability') {
       const source = this.#randomnessOfRecord(record, request);
       const randomness = this.#randomness;
@@ -224,9 +212,16 @@ export class SamplingProcessor extends ChainedProcessor {
         return;
       }
     }
+    const buffer = this.#buffer;
     if (request !== undefined && buffer !== undefined) {
       // Records become read-only when onEmit returns: why a held record was kept is written now.
       record.setAttribute(SAMPLING_ATTRIBUTES.rule, ERROR_BUFFER_RULE);
+      if (buffer.isFailed(request) || isRequestFailed(request)) {
+        // The request already failed: the rest of its story is kept as it happens.
+        this.#errorBufferKept.kept++;
+        this.next.onEmit(record, context);
+        return;
+      }
       buffer.hold(request, {
         record,
         context,
