@@ -60,6 +60,13 @@ export function logweaveExpress(
     logger: logging.getLogger(resolved.loggerName),
   };
   return function logweaveMiddleware(req, res, next) {
+    const existing = serverRequestOf(req);
+    if (existing !== undefined) {
+      // Mounted twice (app and sub-app): one context, one access record per request.
+      // Context re-entry: the second mount may run after a middleware that lost the context.
+      existing.run(next);
+      return;
+    }
     let serverRequest: ServerRequest;
     try {
       serverRequest = new ServerRequest(integration, req, res, {

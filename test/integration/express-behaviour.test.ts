@@ -239,6 +239,24 @@ describe('Express integration', () => {
     );
   });
 
+  test('mounted twice (app and sub-app): one context and one access record', async () => {
+    await withApp(
+      (app, logging) => {
+        const sub = express();
+        sub.use(logweaveExpress(logging));
+        sub.get('/', (_req, res) => res.send('ok'));
+        app.use('/sub', sub);
+      },
+      async (url, records) => {
+        const response = await send(`${url}/sub/`, { headers: { 'x-request-id': 'twice' } });
+        assert.equal(response.status, 200);
+        const all = await records();
+        assert.equal(all.length, 1);
+        assert.equal(attribute(all[0]!, 'request.id'), 'twice');
+      },
+    );
+  });
+
   test('invalid options throw LogweaveConfigError naming the field', () => {
     const { logging } = memoryLogging('express-options');
     assert.throws(
