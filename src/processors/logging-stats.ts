@@ -3,13 +3,13 @@
  * reasons (and reported through the rate-limited diagnostic where it means data loss).
  */
 export type DropReason =
-  /** Sampling decided against it (probability rule). */
+  /** Sampling decided against it (a probability rule; also counted when `enabled()` drops it before it exists). */
   | 'sampled_out'
   /** WARN from a module not on the allow-list, at probability 0. */
   | 'not_allowlisted'
   /** Suppressed by the per-template burst limit (a summary record is emitted instead). */
   | 'burst'
-  /** The per-request error buffer or the global buffer budget overflowed. */
+  /** The error buffer overflowed (per-request count or bytes, global bytes) or held a request past `maxAgeMillis`. */
   | 'buffer_overflow'
   /** The batch processor's queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`). */
   | 'queue_full'
