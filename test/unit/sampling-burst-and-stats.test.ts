@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   AggregationTemporality,
   MeterProvider,
@@ -79,6 +80,31 @@ describe('burst limiting', () => {
       101,
       'ERROR is never limited',
     );
+    await logging.shutdown();
+  });
+});
+
+describe('burst end', () => {
+  test('when a burst ends, its summary goes out by itself, without a flush', async () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const logging = createLogging({
+      exporter,
+      handleSignals: false,
+      batch: { scheduledDelayMillis: 20 },
+      sampling: { burst: { perTemplatePerSecond: 5 } },
+    });
+    const log = logging.getLogger('jobs');
+    for (let index = 0; index < 50; index++) log.info('polling');
+    const summaryOut = (): boolean =>
+      exporter.getFinishedLogRecords().some((record) => record.eventName === 'logweave.burst.summary');
+    for (let attempt = 0; attempt < 200 && !summaryOut(); attempt++) await delay(25);
+    const summary = exporter
+      .getFinishedLogRecords()
+      .find((record) => record.eventName === 'logweave.burst.summary');
+    assert.ok(summary !== undefined, 'a summary within five seconds of the burst');
+    const passed = exporter.getFinishedLogRecords().filter((record) => record.body === 'polling').length;
+    assert.equal(passed + (summary.attributes[BURST_ATTRIBUTES.suppressedCount] as number), 50);
+    assert.equal(logging.stats().dropped.burst, 50 - passed);
     await logging.shutdown();
   });
 });
