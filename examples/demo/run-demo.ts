@@ -191,6 +191,11 @@ async function main(): Promise<void> {
     `  consistency         gateway and orders kept ${sameDecision ? 'the same' : 'DIFFERENT'} requests; ` +
       `payments kept ${subset ? 'all of those and more' : 'NOT all of those'} (decided from the trace id, in every service)`,
   );
+  if (!sameDecision || !subset || summary.failedWithInfoEverywhere !== failed.length) {
+    // The demo doubles as a check: a broken promise is a bug worth a non-zero status.
+    console.error('demo failed: the output above breaks one of the promises it demonstrates');
+    process.exitCode = 1;
+  }
   print('');
   print('explore the file:');
   print(`  npm run logweave -- view ${relative(process.cwd(), filePath)} --trace ${example?.traceId}`);

@@ -12,7 +12,7 @@ Commands:
                                     validate a logweave config file and show the
                                     sampling rule in force for each module
 
-Run 'logweave <command> --help' for a command's options.
+Run 'logweave <command> --help' (or 'logweave help <command>') for a command's options.
 
 Exit status: 0 success, 1 invalid or unreadable input, 2 wrong command line.`;
 
@@ -28,7 +28,8 @@ export async function runCli(
     stderr: new CliOutput(streams.stderr),
     stdin: streams.stdin,
   };
-  const [command, ...rest] = argv;
+  // `logweave help view` is `logweave view --help`.
+  const [command, ...rest] = argv[0] === 'help' && argv[1] !== undefined ? [argv[1], '--help'] : argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     await (command === undefined ? io.stderr : io.stdout).line(MAIN_HELP);
     return command === undefined ? EXIT_USAGE : EXIT_OK;

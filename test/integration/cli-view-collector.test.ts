@@ -264,7 +264,15 @@ describe('logweave view: bad input and bad command lines', () => {
     });
   }
 
-  for (const args of [['--help'], ['view', '--help'], ['view', '-h'], ['check-config', '--help'], ['help']]) {
+  for (const args of [
+    ['--help'],
+    ['view', '--help'],
+    ['view', '-h'],
+    ['check-config', '--help'],
+    ['help'],
+    ['help', 'view'],
+    ['help', 'check-config'],
+  ]) {
     test(`${args.join(' ')} prints help on stdout with status 0`, async () => {
       const result = await runCli(args);
       assert.equal(result.status, 0);
