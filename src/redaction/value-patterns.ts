@@ -43,12 +43,14 @@ export const CARD_NUMBER_PATTERN: ValuePattern = {
 };
 
 /**
- * An e-mail address (opt-in: addresses are personal data, not always secrets). The lookbehind
+ * An e-mail address, with every character RFC 5322 allows unquoted in the local part (opt-in:
+ * addresses are personal data, not always secrets). The lookbehind
  * starts a match only where a local part can start, keeping the scan linear.
  */
 export const EMAIL_PATTERN: ValuePattern = {
   name: 'email',
-  regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g,
+  regex:
+    /(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z][A-Za-z0-9-]{1,62}/g,
   secretGroup: 0,
 };
 

@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { createLogging, getRequestContext, injectContext, type Logging } from '../../src/index.ts';
 import { FUZZ_SEED } from './secret-corpus.ts';
 
-/** Runs per parser; four parsers, so 50,000 in all. */
-const RUNS = 12_500;
+/** Runs per parser; four parsers, so 80,000 in all. */
+const RUNS = 20_000;
 
 let logging: Logging;
 before(() => {
