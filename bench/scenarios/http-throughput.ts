@@ -70,8 +70,8 @@ async function measure(server: ServerHandle, seconds: number, samples: VariantSa
  * own process, warm-up first, then alternating rounds (the starting variant rotates), medians.
  */
 export async function httpScenario(settings: BenchSettings): Promise<ScenarioReport> {
-  const warmupSeconds = settings.quick ? 0.5 : 2;
-  const roundSeconds = settings.quick ? 0.5 : 3;
+  const warmupSeconds = settings.quick ? 0.5 : 1.5;
+  const roundSeconds = settings.quick ? 0.5 : 2.5;
   const rounds = settings.quick ? 1 : 5;
   const servers: ServerHandle[] = [];
   const unavailable = new Map<HttpVariant, string>();

@@ -195,7 +195,7 @@ export async function keptInfoScenario(settings: BenchSettings): Promise<Scenari
   const { cases, close } = keptInfoCases();
   const results = await runInterleaved(cases, {
     warmupRounds: settings.quick ? 1 : 4,
-    rounds: settings.quick ? 3 : 25,
+    rounds: settings.quick ? 3 : 20,
     opsPerSample: settings.quick ? 2000 : 20_000,
   });
   await close();
