@@ -11,8 +11,8 @@ import { readLines } from './read-lines.ts';
 import { TraceTimeline } from './trace-timeline.ts';
 import { compileViewFilter } from './view-filter.ts';
 
-/** Default of `--max-records`: matching records held for sorting (about 1 KiB each in memory). */
-export const DEFAULT_MAX_RECORDS = 500_000;
+/** Default of `--max-records`: matching records held for sorting (about 1.5 KiB each in memory, so ~300 MB). */
+export const DEFAULT_MAX_RECORDS = 200_000;
 /** Default of `--max-line-bytes`; logweave's file sink writes one batch (≤ 512 records by default) per line. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Invalid lines reported one by one before the rest are only counted. */
