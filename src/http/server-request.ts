@@ -133,7 +133,8 @@ export class ServerRequest {
     };
     const severity = this.#integration.options.severity[outcomeOf(facts)];
     const logger = this.#integration.logger;
-    // Gate first: a sampled-out access record costs no attribute building.
+    // Gate first: a sampled-out access record costs no attribute building. Asking twice (here
+    // and in the facade) gives the same answer: inside a request the decision comes from the trace id.
     if (!logger.isEnabled(severity)) return;
     logger[severity](aborted ? 'request aborted' : 'request completed', accessAttributes(facts));
   }
