@@ -42,6 +42,8 @@ export function logweaveFigures(
     emitted: stats.emitted,
     kept: keptTotal(stats),
     ...receivedFigures(records, service),
+    exported: stats.exported,
+    spooled: stats.spooled,
     dropped: stats.dropped,
   };
 }
