@@ -40,12 +40,26 @@ export class RedactionProcessor extends ChainedProcessor {
   constructor(next: LogRecordProcessor, options: RedactionOptions, settings: RedactionStageSettings = {}) {
     super(next);
     const valueLimit = settings.attributeValueLengthLimit ?? DEFAULT_NORMALIZE_LIMITS.valueLength;
-    this.#walk = {
-      rules: options.enabled === false ? undefined : new RedactionRules(options),
-      fixString: (text) => repairSplitSurrogate(text, valueLimit),
+    const rules = options.enabled === false ? undefined : new RedactionRules(options);
+    // Lengths at which a string was probably cut: by the SDK at the configured limit, or by the
+    // facade at its own default (one less when a surrogate pair was kept whole).
+    const cutLengths = new Set([
+      valueLimit,
+      valueLimit - 1,
+      DEFAULT_NORMALIZE_LIMITS.valueLength,
+      DEFAULT_NORMALIZE_LIMITS.valueLength - 1,
+    ]);
+    const walk: RedactionWalk = {
+      rules,
+      fixString: (text) => {
+        if (!cutLengths.has(text.length)) return text;
+        const repaired = repairSplitSurrogate(text, valueLimit);
+        return rules === undefined ? repaired : rules.removeCutSecretTail(repaired, () => walk.redacted++);
+      },
       maxDepth: DEFAULT_NORMALIZE_LIMITS.maxDepth,
       redacted: 0,
     };
+    this.#walk = walk;
     this.#maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#onRedacted = settings.onRedacted;
     this.#diagnostics = settings.diagnostics;
@@ -71,8 +85,15 @@ export class RedactionProcessor extends ChainedProcessor {
     walk.redacted = 0;
     const body = logRecord.body;
     if (body !== undefined && body !== null) {
-      const bounded = typeof body === 'string' ? truncateUtf8(body, this.#maxBodyBytes) : body;
-      const redacted = redactValue(bounded as AnyValue, walk, 1);
+      let bounded = body as AnyValue;
+      if (typeof body === 'string') {
+        const cut = truncateUtf8(body, this.#maxBodyBytes);
+        bounded =
+          cut !== body && walk.rules !== undefined
+            ? walk.rules.removeCutSecretTail(cut, () => walk.redacted++)
+            : cut;
+      }
+      const redacted = redactValue(bounded, walk, 1);
       if (redacted !== body) logRecord.body = redacted;
     }
     const attributes = logRecord.attributes;

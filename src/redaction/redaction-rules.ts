@@ -26,6 +26,7 @@ export class RedactionRules {
   readonly #patterns: readonly ValuePattern[];
   readonly #mayHoldSecret: (text: string) => boolean;
   readonly #replace: (secret: string) => string;
+  readonly #cutTail: RegExp | undefined;
 
   constructor(options: RedactionOptions) {
     const keys = [...DEFAULT_REDACTED_KEYS, ...(options.keys ?? [])];
@@ -38,6 +39,7 @@ export class RedactionRules {
     if (options.redactEmails === true) patterns.push(EMAIL_PATTERN);
     (options.patterns ?? []).forEach((source, index) => patterns.push(customPattern(source, index)));
     this.#patterns = patterns;
+    this.#cutTail = options.defaultPatterns === false ? undefined : CUT_SECRET_TAIL;
     this.#mayHoldSecret = prefilterFor(patterns);
     const hash = options.mode === 'hash' ? createKeyedHasher(options.hashKey) : undefined;
     this.#replace = hash ?? (() => REDACTED_MARKER);
@@ -57,6 +59,18 @@ export class RedactionRules {
   /** The replacement for a whole secret value (`[REDACTED]`, or its keyed hash). */
   replacement(secret: string): string {
     return this.#replace(secret);
+  }
+
+  /**
+   * For a string a length limit has just cut: removes a secret's beginning left at the end, which
+   * the patterns no longer recognise (`Bearer abc`, `eyJhbGciOi…`, `4111 1111 11`).
+   */
+  removeCutSecretTail(text: string, onRedacted: () => void): string {
+    if (this.#cutTail === undefined) return text;
+    const match = this.#cutTail.exec(text);
+    if (match === null) return text;
+    onRedacted();
+    return text.slice(0, match.index + (match[1]?.length ?? 0));
   }
 
   /**
@@ -81,6 +95,13 @@ export class RedactionRules {
     return result;
   }
 }
+
+/**
+ * The start of a bearer token, a JWT or a card number at the very end of a string; group 1 is
+ * what stays (the scheme). Run only on strings a limit cut, so the `$` anchor keeps it cheap.
+ */
+const CUT_SECRET_TAIL =
+  /(?:(\bbearer\s+)[A-Za-z0-9\-._~+/]*=*|\beyJ[A-Za-z0-9_.-]*|(?<![\d.])[2-6](?:[ -]?\d){5,}[ -]?)$/i;
 
 /**
  * One regex that matches wherever any pattern could, so a string without secrets costs a

@@ -149,6 +149,50 @@ describe('redaction by value pattern', () => {
   });
 });
 
+describe('secrets and limits', () => {
+  test('card numbers inside longer digit runs are found; timestamps and long ids are not', async () => {
+    const { records } = await capture((logging) => {
+      const log = logging.getLogger('orders');
+      log.info('card 4111 1111 1111 1111 2 items');
+      log.info('qty 5 4111111111111111');
+      log.info('id 41111111111111112 ts 1700000000000 order 5500-0000-0000-0004');
+    });
+    assert.deepEqual(
+      records.map((record) => record.body),
+      [
+        'card [REDACTED] 2 items',
+        'qty 5 [REDACTED]',
+        'id 41111111111111112 ts 1700000000000 order [REDACTED]',
+      ],
+    );
+  });
+
+  test('a secret cut by the value length limit leaves no readable beginning', async () => {
+    const jwtStart = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIx';
+    const { records } = await capture(
+      (logging) =>
+        logging.getLogger('x').info('m', {
+          bearer: `${'a'.repeat(24)} Bearer abcdefghij`,
+          jwt: `${'a'.repeat(7)} ${jwtStart}`,
+          card: `${'a'.repeat(16)}4111 1111 1111 1111`,
+          clean: 'z'.repeat(40),
+        }),
+      { limits: { attributeValueLengthLimit: 32 } },
+    );
+    const attributes = records[0]?.attributes ?? {};
+    assert.equal(attributes['bearer'], `${'a'.repeat(24)} Bearer `);
+    assert.equal(attributes['jwt'], `${'a'.repeat(7)} `);
+    assert.equal(attributes['card'], 'a'.repeat(16));
+    assert.equal(attributes['clean'], 'z'.repeat(32));
+  });
+
+  test('a body cut at 64 KiB loses the beginning of a secret at the cut too', async () => {
+    const body = `${'b'.repeat(65_536 - 12)} Bearer abcdefghijklmnop`;
+    const { records } = await capture((logging) => logging.getLogger('x').info(body));
+    assert.equal(records[0]?.body, `${'b'.repeat(65_536 - 12)} Bearer `);
+  });
+});
+
 describe('hash mode', () => {
   test('equal secrets get equal keyed hashes; different keys give different hashes; nothing is revealed', async () => {
     const hashKey = 'a-long-enough-shared-key';
