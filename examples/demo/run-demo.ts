@@ -33,7 +33,6 @@ const otlpEndpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
 const filePath = resolve(
   process.env['LOGWEAVE_FILE_PATH'] ?? fileURLToPath(new URL('./output/logs.jsonl', import.meta.url)),
 );
-const total = readRequestCount(process.env['DEMO_REQUESTS']);
 const children = new Map<ServiceName, ChildProcess>();
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -101,6 +100,7 @@ function stopService(name: ServiceName): Promise<StatsSnapshot> {
 }
 
 async function main(): Promise<void> {
+  const total = readRequestCount(process.env['DEMO_REQUESTS']);
   const output =
     otlpEndpoint === undefined
       ? `the file sink: ${relative(process.cwd(), filePath)}`

@@ -49,7 +49,7 @@ export function formatTraceText(group: TraceGroup, options: TextFormatOptions): 
       (record.module || '-').padEnd(moduleWidth),
     ];
     if (showRequestId) parts.push(`req=${record.requestId || '-'}`);
-    parts.push(renderValue(record.body));
+    parts.push(record.body === null ? '' : renderValue(record.body));
     const rest = displayedAttributes(record);
     if (rest !== undefined) parts.push(renderValue(rest));
     lines.push(escapeForTerminal(parts.join('  ')));
