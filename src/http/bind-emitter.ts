@@ -17,11 +17,12 @@ const REMOVE_METHODS = ['removeListener', 'off'] as const;
  * patch, puts logweave's context innermost, so it wins while the span stays the same.
  *
  * `once` goes through `on` (Node's `once` calls `this.on`), and removal by the original
- * listener keeps working: the wrapper is remembered per event, and a `once` wrapper keeps
- * Node's `listener` back-reference.
+ * listener keeps working: the wrappers are remembered per event and listener, and a `once`
+ * wrapper keeps Node's `listener` back-reference.
  */
 export function bindEmitterToContext(emitter: EventEmitter, ctx: Context): void {
-  const wrappedByEvent = new Map<string | symbol, WeakMap<Listener, Listener>>();
+  // A listener added n times has n wrappers; removal takes the newest, as Node removes the newest copy.
+  const wrappedByEvent = new Map<string | symbol, WeakMap<Listener, Listener[]>>();
   const target = emitter as unknown as Record<string, unknown>;
   for (const method of ADD_METHODS) {
     const original = emitter[method] as AddListener;
@@ -37,14 +38,18 @@ export function bindEmitterToContext(emitter: EventEmitter, ctx: Context): void 
         wrappers = new WeakMap();
         wrappedByEvent.set(event, wrappers);
       }
-      wrappers.set(listener, wrapped);
+      const copies = wrappers.get(listener);
+      if (copies === undefined) wrappers.set(listener, [wrapped]);
+      else copies.push(wrapped);
       return original.call(this, event, wrapped);
     };
   }
   for (const method of REMOVE_METHODS) {
     const original = emitter[method] as AddListener;
     target[method] = function removeBound(this: EventEmitter, event: string | symbol, listener: Listener) {
-      const wrapped = wrappedByEvent.get(event)?.get(listener);
+      const copies = wrappedByEvent.get(event)?.get(listener);
+      const wrapped = copies?.pop();
+      if (copies !== undefined && copies.length === 0) wrappedByEvent.get(event)?.delete(listener);
       return original.call(this, event, wrapped ?? listener);
     };
   }

@@ -3,7 +3,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { SeverityNumber } from '@opentelemetry/api';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { LogweaveConfigError } from '../../src/index.ts';
+import { LogweaveConfigError, propagationHeaders } from '../../src/index.ts';
 import { onRequestFailed } from '../../src/context/request-lifecycle.ts';
 import { logweaveExpress, logweaveExpressErrors } from '../../integrations/express/index.ts';
 import { attribute, listen, memoryLogging, send } from './support/http-fixtures.ts';
@@ -255,6 +255,61 @@ describe('Express integration', () => {
         assert.equal(attribute(all[0]!, 'request.id'), 'twice');
       },
     );
+  });
+
+  test('listeners added inside the request can be removed again (on/once/off/removeListener)', async () => {
+    await withApp(
+      (app) =>
+        app.post('/', (req, res) => {
+          const before = { data: req.listenerCount('data'), end: req.listenerCount('end') };
+          const onData = (): void => undefined;
+          const onEnd = (): void => undefined;
+          req.on('data', onData);
+          req.once('end', onEnd);
+          req.prependListener('data', onData);
+          const added = { data: req.listenerCount('data'), end: req.listenerCount('end') };
+          req.removeListener('data', onData);
+          req.off('data', onData);
+          req.off('end', onEnd);
+          const after = { data: req.listenerCount('data'), end: req.listenerCount('end') };
+          req.resume();
+          res.json({ before, added, after });
+        }),
+      async (url) => {
+        const response = await send(url, { body: { a: 1 } });
+        const { before, added, after } = JSON.parse(response.body) as Record<
+          string,
+          { data: number; end: number }
+        >;
+        assert.deepEqual(added, { data: (before?.data ?? 0) + 2, end: (before?.end ?? 0) + 1 });
+        assert.deepEqual(after, before);
+      },
+    );
+  });
+
+  test('a custom request-id header is read, echoed and sent on outgoing calls', async () => {
+    const { logging, records } = memoryLogging('express-custom-header', {
+      requestId: { header: 'x-correlation-id' },
+    });
+    const app = express();
+    app.use(logweaveExpress(logging));
+    app.get('/', (_req, res) => res.json(propagationHeaders('http')));
+    const server = await listen(createServer(app));
+    try {
+      const response = await send(server.url, {
+        headers: { 'x-correlation-id': 'corr-1', 'x-request-id': 'other' },
+      });
+      assert.equal(response.headers['x-correlation-id'], 'corr-1');
+      assert.equal(response.headers['x-request-id'], undefined);
+      const outgoing = JSON.parse(response.body) as Record<string, string>;
+      assert.equal(outgoing['x-correlation-id'], 'corr-1');
+      assert.match(outgoing['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      const [access] = await records();
+      assert.equal(access && attribute(access, 'request.id'), 'corr-1');
+    } finally {
+      await server.close();
+      await logging.shutdown();
+    }
   });
 
   test('invalid options throw LogweaveConfigError naming the field', () => {
