@@ -7,6 +7,7 @@ import { CliUsageError, EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts
 import type { CliOutput } from './cli-output.ts';
 import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';
 import { formatRecordJson, formatTraceText } from './format-timeline.ts';
+import { parseJsonLine } from './parse-json-line.ts';
 import { readLines } from './read-lines.ts';
 import { TraceTimeline } from './trace-timeline.ts';
 import { compileViewFilter } from './view-filter.ts';
@@ -91,7 +92,7 @@ export async function runView(
           problem = `line of ${line.tooLongBytes} bytes is longer than the ${args.maxLineBytes}-byte limit (--max-line-bytes); skipped`;
         } else {
           try {
-            for (const record of flattenOtlpRequest(JSON.parse(line.text), `${name}:${line.number}`)) {
+            for (const record of flattenOtlpRequest(parseJsonLine(line.text), `${name}:${line.number}`)) {
               if (matches(record)) timeline.add(record);
             }
           } catch (error) {

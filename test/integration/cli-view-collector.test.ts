@@ -186,6 +186,40 @@ describe('logweave view over a Collector file exporter output', () => {
   });
 });
 
+describe('logweave view: integers as JSON numbers', () => {
+  test('64-bit integers written as JSON numbers keep every digit, times included', async () => {
+    const file = join(workDir, 'numbers.json');
+    const record = {
+      timeUnixNano: 1700000000123456789,
+      severityNumber: 9,
+      body: { stringValue: 'numbers' },
+      attributes: [
+        { key: 'big', value: { intValue: 9007199254740993 } },
+        { key: 'negative', value: { intValue: -9223372036854775807 } },
+        { key: 'small', value: { intValue: 42 } },
+        { key: 'double', value: { doubleValue: 1e300 } },
+      ],
+      traceId: TRACE_A,
+    };
+    // JSON.stringify would round the literals; write them as a producer would.
+    const line = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] })
+      .replace('1700000000123456800', '1700000000123456789')
+      .replace('9007199254740992', '9007199254740993')
+      .replace('-9223372036854776000', '-9223372036854775807');
+    writeFileSync(file, `${line}\n`);
+    const result = await runCli(['view', file, '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const [parsed] = parseJsonLines(result.stdout);
+    assert.equal(parsed?.timeUnixNano, '1700000000123456789');
+    assert.deepEqual(parsed?.attributes, {
+      big: '9007199254740993',
+      negative: '-9223372036854775807',
+      small: 42,
+      double: 1e300,
+    });
+  });
+});
+
 describe('logweave view: bad input and bad command lines', () => {
   test('invalid lines are reported with FILE:LINE, the rest is still shown, and the status is 1', async () => {
     const file = join(workDir, 'torn.json');
