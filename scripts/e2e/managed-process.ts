@@ -11,6 +11,14 @@ const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+// Interrupted (Ctrl-C, the test runner's timeout, CI cancelling): kill the children, then die of
+// the same signal (the handler is gone after once, so the re-raised signal takes the default path).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.kill(process.pid, signal);
+  });
+}
 
 export interface ManagedProcess {
   readonly child: ChildProcess;

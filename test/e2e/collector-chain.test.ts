@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { ensureCollector } from '../../scripts/e2e/build-collector.ts';
 import { startCollector } from '../../scripts/e2e/collector-process.ts';
@@ -44,8 +44,14 @@ let collectorBinary: string;
 let python: string;
 let workRoot: string;
 const figures = new FiguresReport();
-/** Stopped in `after` whatever happened (then every child left is SIGKILLed). */
+/** What the current test started, stopped in reverse order after it whatever happened. */
 const cleanups: Array<() => Promise<void>> = [];
+
+async function runCleanups(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => undefined);
+  // Anything a failed start left behind.
+  await killAll();
+}
 
 function lossDrops(services: NodeServices): Record<string, Record<string, number>> {
   const losses: Record<string, Record<string, number>> = {};
@@ -113,9 +119,10 @@ describe(
       workRoot = await mkdtemp(join(tmpdir(), 'logweave-e2e-'));
     });
 
+    afterEach(runCleanups);
+
     after(async () => {
-      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-      await killAll();
+      await runCleanups();
       await figures.write(FIGURES_FILE).catch(() => undefined);
       if (workRoot !== undefined && process.env['LOGWEAVE_E2E_KEEP'] === undefined) {
         await rm(workRoot, { recursive: true, force: true });
@@ -317,84 +324,96 @@ describe(
       figures.add('kill', phase);
     });
 
-    test('memory limiter refusing with 503: logweave retries and nothing is lost', async () => {
-      const { dir, out } = await phaseDir('refuse');
-      const httpPort = await freePort();
-      // 1 MiB is below any Collector's own heap: the memory limiter refuses every request.
-      const refusing = await startCollector(collectorBinary, dir, 'collector-refusing', {
-        httpPort,
-        outputFile: join(out, 'refused.jsonl'),
-        mode: 'durable',
-        memoryLimitMib: 1,
-      });
-      cleanups.push(() => refusing.process.stop('SIGKILL'));
-      const status = await statusOfOneRecord(refusing.logsUrl);
-      assert.equal(status, 503, 'the real Collector answers 503 while its memory limiter refuses');
+    // Without a spool the exporter retries in memory (within otlp.timeoutMillis, 10 s); with one
+    // it moves the batch to the spool at once and the replayer retries it.
+    for (const withSpool of [false, true]) {
+      const how = withSpool ? 'replayed from the spool' : 'retried in memory, no spool';
+      test(`memory limiter refusing with 503 (${how}): nothing is lost`, async () => {
+        const { dir, out } = await phaseDir(withSpool ? 'refuse-spool' : 'refuse-memory');
+        const httpPort = await freePort();
+        // 1 MiB is below any Collector's own heap: the memory limiter refuses every request.
+        const refusing = await startCollector(collectorBinary, dir, 'collector-refusing', {
+          httpPort,
+          outputFile: join(out, 'refused.jsonl'),
+          mode: 'durable',
+          memoryLimitMib: 1,
+        });
+        cleanups.push(() => refusing.process.stop('SIGKILL'));
+        const status = await statusOfOneRecord(refusing.logsUrl);
+        assert.equal(status, 503, 'the real Collector answers 503 while its memory limiter refuses');
 
-      const proxies = await startProxies(refusing.logsUrl);
-      const { services, payments } = await startChain(refusing.logsUrl, dir, true, {
-        gateway: proxies.gateway.url,
-        orders: proxies.orders.url,
+        const proxies = await startProxies(refusing.logsUrl);
+        const { services, payments } = await startChain(refusing.logsUrl, dir, withSpool, {
+          gateway: proxies.gateway.url,
+          orders: proxies.orders.url,
+        });
+        const load = await driveLoad(services.gatewayUrl, {
+          prefix: 'refuse',
+          concurrency: 4,
+          maxRequests: 60,
+          maxMillis: 60_000,
+        });
+        assert.deepEqual(load.failed, []);
+        // Long enough for every batch to be sent and refused at least once (schedule 200 ms, first
+        // retry after ~1 s), short enough for the exporter's own retries (10 s timeout) to continue.
+        await sleep(3_000);
+        const refusedPhase = await readCollectorOutput(out);
+        assert.deepEqual(
+          refusedPhase.records.filter((record) => record.serviceName !== 'e2e-probe'),
+          [],
+          'nothing got through while the memory limiter refused',
+        );
+        for (const name of LOGWEAVE_SERVICES) {
+          assert.equal(services[name].stats().exported, 0, `${name}: nothing was confirmed while refused`);
+          assert.ok(keptTotal(services[name].stats()) > 0, `${name}: records were kept and are waiting`);
+          assert.ok(proxies[name].count(503) > 0, `${name}: its exports were answered 503`);
+          assert.equal(
+            proxies[name].count(200),
+            0,
+            `${name}: none of its exports was accepted while refusing`,
+          );
+        }
+        await refusing.process.stop('SIGTERM');
+        const accepting = await startCollector(collectorBinary, dir, 'collector-accepting', {
+          httpPort,
+          outputFile: join(out, 'accepted.jsonl'),
+          mode: 'durable',
+        });
+        const acceptedAt = Date.now();
+        cleanups.push(() => accepting.process.stop('SIGTERM'));
+        await Promise.all([services.gateway.forceFlush(), services.orders.forceFlush(), payments.flush()]);
+        const { output, satisfied } = await waitForOutput(
+          out,
+          (o) => allKeptArrived(services, o.records),
+          60_000,
+        );
+        assert.ok(satisfied, 'every record refused with 503 arrived once the Collector accepted again');
+        assert.deepEqual(lossDrops(services), {}, 'no kept record was dropped');
+        const phase: Record<string, unknown> = {
+          requests: load.succeeded.length,
+          secondsToDeliverAfterAccepting: +((Date.now() - acceptedAt) / 1000).toFixed(1),
+          exportStatuses: {
+            gateway: Object.fromEntries(proxies.gateway.statuses),
+            orders: Object.fromEntries(proxies.orders.statuses),
+          },
+        };
+        for (const name of LOGWEAVE_SERVICES) {
+          const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
+          assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
+          phase[name] = serviceFigures;
+        }
+        const paymentsEmitted = await payments.emitted();
+        phase['payments'] = {
+          emitted: paymentsEmitted,
+          kept: paymentsEmitted,
+          ...receivedFigures(output.records, 'payments'),
+        };
+        if (!withSpool) {
+          for (const name of LOGWEAVE_SERVICES) assert.equal(services[name].stats().spooled, 0);
+        }
+        figures.add(withSpool ? 'refuse503.spool' : 'refuse503.noSpool', phase);
       });
-      const load = await driveLoad(services.gatewayUrl, {
-        prefix: 'refuse',
-        concurrency: 4,
-        maxRequests: 60,
-        maxMillis: 60_000,
-      });
-      assert.deepEqual(load.failed, []);
-      // Long enough for every batch to be sent and refused at least once (schedule 200 ms, first
-      // retry after ~1 s), short enough for the exporter's own retries (10 s timeout) to continue.
-      await sleep(3_000);
-      const refusedPhase = await readCollectorOutput(out);
-      assert.deepEqual(
-        refusedPhase.records.filter((record) => record.serviceName !== 'e2e-probe'),
-        [],
-        'nothing got through while the memory limiter refused',
-      );
-      for (const name of LOGWEAVE_SERVICES) {
-        assert.equal(services[name].stats().exported, 0, `${name}: nothing was confirmed while refused`);
-        assert.ok(keptTotal(services[name].stats()) > 0, `${name}: records were kept and are waiting`);
-        assert.ok(proxies[name].count(503) > 0, `${name}: its exports were answered 503`);
-        assert.equal(proxies[name].count(200), 0, `${name}: none of its exports was accepted while refusing`);
-      }
-      await refusing.process.stop('SIGTERM');
-      const accepting = await startCollector(collectorBinary, dir, 'collector-accepting', {
-        httpPort,
-        outputFile: join(out, 'accepted.jsonl'),
-        mode: 'durable',
-      });
-      const acceptedAt = Date.now();
-      cleanups.push(() => accepting.process.stop('SIGTERM'));
-      await Promise.all([services.gateway.forceFlush(), services.orders.forceFlush(), payments.flush()]);
-      const { output, satisfied } = await waitForOutput(
-        out,
-        (o) => allKeptArrived(services, o.records),
-        60_000,
-      );
-      assert.ok(satisfied, 'every record refused with 503 arrived once the Collector accepted again');
-      assert.deepEqual(lossDrops(services), {}, 'no kept record was dropped');
-      const phase: Record<string, unknown> = {
-        requests: load.succeeded.length,
-        secondsToDeliverAfterAccepting: +((Date.now() - acceptedAt) / 1000).toFixed(1),
-        exportStatuses: {
-          gateway: Object.fromEntries(proxies.gateway.statuses),
-          orders: Object.fromEntries(proxies.orders.statuses),
-        },
-      };
-      for (const name of LOGWEAVE_SERVICES) {
-        const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
-        assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
-        phase[name] = serviceFigures;
-      }
-      const paymentsEmitted = await payments.emitted();
-      phase['payments'] = {
-        emitted: paymentsEmitted,
-        kept: paymentsEmitted,
-        ...receivedFigures(output.records, 'payments'),
-      };
-      figures.add('refuse503', phase);
-    });
+    }
 
     test('memory limiter at a tiny limit under load (no restart): refused exports are retried, nothing is lost', async () => {
       const { dir, out } = await phaseDir('flap');
