@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { SeverityNumber } from '@opentelemetry/api';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -144,6 +145,48 @@ describe('Fastify integration', () => {
         assert.equal(missingAccess && attribute(missingAccess, 'http.route'), undefined);
         assert.equal(missingAccess?.severityNumber, SeverityNumber.WARN);
         assert.deepEqual(failed, [down.headers['x-request-id']]);
+      },
+    );
+  });
+
+  test('a client that goes away: one "request aborted" record, onRequestAbort runs in the context', async () => {
+    let handlerEntered!: () => void;
+    const entered = new Promise<void>((resolve) => (handlerEntered = resolve));
+    await withApp(
+      (app, logging) => {
+        app.addHook('onRequestAbort', async (request) => {
+          logging.getLogger('app').info('user onRequestAbort', {
+            seen: tryGetRequestContext()?.requestId ?? 'none',
+            decorated: request.logweave.requestId,
+          });
+        });
+        app.get('/slow', async () => {
+          handlerEntered();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          return 'late';
+        });
+      },
+      async (url, records) => {
+        const req = httpRequest(`${url}/slow`, { headers: { 'x-request-id': 'gone-1' } });
+        req.on('error', () => undefined);
+        req.end();
+        await entered;
+        req.destroy();
+        let all = await records();
+        for (let waited = 0; all.length < 2 && waited < 5_000; waited += 20) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          all = await records();
+        }
+        const aborted = all.filter((record) => record.body === 'request aborted');
+        assert.equal(aborted.length, 1);
+        assert.equal(aborted[0]?.severityNumber, SeverityNumber.WARN);
+        assert.equal(attribute(aborted[0]!, 'request.id'), 'gone-1');
+        const hook = all.find((record) => record.body === 'user onRequestAbort');
+        assert.equal(hook && attribute(hook, 'seen'), 'gone-1');
+        assert.equal(hook && attribute(hook, 'decorated'), 'gone-1');
+        // The handler finishing later writes nothing more for this request.
+        await new Promise((resolve) => setTimeout(resolve, 350));
+        assert.equal((await records()).filter((record) => record.body !== 'user onRequestAbort').length, 1);
       },
     );
   });
