@@ -8,39 +8,24 @@
  * Logs go to the file sink (examples/demo/output/logs.jsonl, or LOGWEAVE_FILE_PATH), or over
  * OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. DEMO_REQUESTS changes the number of checkouts.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '../../src/index.ts';
-import {
-  CONFIG_PATH,
-  SERVICE_HOST_PATH,
-  SERVICE_NAMES,
-  type HostMessage,
-  type Peers,
-  type ServiceName,
-} from './demo-protocol.ts';
+import { CONFIG_PATH, SERVICE_NAMES, type Peers, type ServiceName } from './demo-protocol.ts';
+import { ServiceProcesses } from './service-processes.ts';
 import { infoSummary, readTraces, statsTable, timelineLines } from './report.ts';
 import { progressPrinter, sendCheckouts } from './traffic.ts';
 
 const FRAMEWORK: Record<ServiceName, string> = { gateway: 'Express', orders: 'Fastify', payments: 'Express' };
-const STARTUP_TIMEOUT_MILLIS = 30_000;
-const STOP_TIMEOUT_MILLIS = 20_000;
 const FAIL_EVERY = 12;
 
 const otlpEndpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
 const filePath = resolve(
   process.env['LOGWEAVE_FILE_PATH'] ?? fileURLToPath(new URL('./output/logs.jsonl', import.meta.url)),
 );
-const children = new Map<ServiceName, ChildProcess>();
 const print = (line = ''): void => void process.stdout.write(`${line}\n`);
-
-// Whatever happens, no service process outlives the demo.
-process.on('exit', () => {
-  for (const child of children.values())
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-});
+const services = new ServiceProcesses({ LOGWEAVE_FILE_PATH: filePath });
 
 function readRequestCount(raw: string | undefined): number {
   if (raw === undefined) return 240;
@@ -51,52 +36,6 @@ function readRequestCount(raw: string | undefined): number {
     );
   }
   return count;
-}
-
-function startService(name: ServiceName): Promise<string> {
-  const child = fork(SERVICE_HOST_PATH, [name], {
-    execPath: process.execPath,
-    env: { ...process.env, LOGWEAVE_FILE_PATH: filePath },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.set(name, child);
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name} did not start within ${STARTUP_TIMEOUT_MILLIS} ms`)),
-      STARTUP_TIMEOUT_MILLIS,
-    );
-    child.on('message', (message: HostMessage) => {
-      if (message.type !== 'ready') return;
-      clearTimeout(timer);
-      resolvePromise(message.url);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited during start-up (${signal ?? `status ${code}`})`));
-    });
-  });
-}
-
-/** Asks a service to stop: it closes its server, flushes its pipeline and reports its stats. */
-function stopService(name: ServiceName): Promise<StatsSnapshot> {
-  const child = children.get(name);
-  if (child === undefined) return Promise.reject(new Error(`${name} is not running`));
-  return new Promise((resolvePromise, reject) => {
-    let stats: StatsSnapshot | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${name} did not stop within ${STOP_TIMEOUT_MILLIS} ms`));
-    }, STOP_TIMEOUT_MILLIS);
-    child.on('message', (message: HostMessage) => {
-      if (message.type === 'stopped') stats = message.stats;
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      if (stats === undefined) reject(new Error(`${name} exited without reporting its stats`));
-      else resolvePromise(stats);
-    });
-    child.send({ type: 'stop' } satisfies HostMessage);
-  });
 }
 
 async function main(): Promise<void> {
@@ -115,11 +54,11 @@ async function main(): Promise<void> {
   print(`  logs go to      ${output}`);
 
   const entries = await Promise.all(
-    SERVICE_NAMES.map(async (name) => [name, await startService(name)] as const),
+    SERVICE_NAMES.map(async (name) => [name, await services.start(name)] as const),
   );
   const urls = Object.fromEntries(entries) as Record<ServiceName, string>;
   const peers: Peers = { orders: urls.orders, payments: urls.payments };
-  for (const child of children.values()) child.send({ type: 'peers', peers } satisfies HostMessage);
+  services.sendPeers(peers);
   for (const name of SERVICE_NAMES) print(`  ${name.padEnd(8)} (${FRAMEWORK[name]})  ${urls[name]}`);
 
   print('');
@@ -144,7 +83,7 @@ async function main(): Promise<void> {
     throw new Error(`unexpected answers: ${unexpected.map((result) => result.status).join(', ')}`);
 
   const stats = Object.fromEntries(
-    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await stopService(name)] as const)),
+    await Promise.all(SERVICE_NAMES.map(async (name) => [name, await services.stop(name)] as const)),
   ) as Record<ServiceName, StatsSnapshot>;
   print('');
   print('what the sampling policy kept and dropped (logging.stats() of each service):');
@@ -160,10 +99,10 @@ async function main(): Promise<void> {
   }
   const traces = await readTraces(filePath);
   const records = example?.traceId === undefined ? [] : (traces.get(example.traceId) ?? []);
-  const services = [...new Set(records.map((record) => record.service))];
+  const traceServices = [...new Set(records.map((record) => record.service))];
   print(
     `one failed request, read back from the file: ${example?.requestId}, trace ${example?.traceId} ` +
-      `(${records.length} records from ${services.length} services: ${services.join(', ')})`,
+      `(${records.length} records from ${traceServices.length} services: ${traceServices.join(', ')})`,
   );
   for (const line of timelineLines(records)) print(line);
 
@@ -204,6 +143,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`demo failed: ${error instanceof Error ? error.message : String(error)}`);
-  for (const child of children.values()) child.kill('SIGKILL');
+  services.killAll();
   process.exitCode = 1;
 });
