@@ -1,6 +1,7 @@
 import type { RedactionOptions } from '../config/redaction-options.ts';
 import { canonicalKey, DEFAULT_REDACTED_KEYS } from './default-keys.ts';
 import { createKeyedHasher, REDACTED_MARKER } from './keyed-hash.ts';
+import { textFeatures } from './text-features.ts';
 import {
   BEARER_PATTERN,
   CARD_NUMBER_PATTERN,
@@ -17,14 +18,16 @@ const KEY_CACHE_LIMIT = 2048;
 
 /**
  * The redaction settings compiled once per pipeline: a suffix regex over canonical keys (with a
- * per-key cache, so the hot path is one Map lookup per attribute), one combined regex that
- * tells in a single pass whether a string can hold a secret at all, and the replacement.
+ * per-key cache, so the hot path is one Map lookup per attribute), a one-pass character scan
+ * that tells which built-in patterns a string could match (usually none), one combined regex
+ * for the custom patterns, and the replacement.
  */
 export class RedactionRules {
   readonly #keyRegex: RegExp;
   readonly #keyCache = new Map<string, boolean>();
-  readonly #patterns: readonly ValuePattern[];
-  readonly #mayHoldSecret: (text: string) => boolean;
+  readonly #builtIn: readonly ValuePattern[];
+  readonly #custom: readonly ValuePattern[];
+  readonly #mayHoldCustomSecret: (text: string) => boolean;
   readonly #replace: (secret: string) => string;
   readonly #cutTail: RegExp | undefined;
 
@@ -32,15 +35,15 @@ export class RedactionRules {
     const keys = [...DEFAULT_REDACTED_KEYS, ...(options.keys ?? [])];
     const canonical = [...new Set(keys.map(canonicalKey).filter((key) => key !== ''))];
     this.#keyRegex = new RegExp(`(?:${canonical.map(escapeRegExp).join('|')})$`);
-    const patterns: ValuePattern[] = [];
+    const builtIn: ValuePattern[] = [];
     if (options.defaultPatterns !== false) {
-      patterns.push(BEARER_PATTERN, JWT_PATTERN, CARD_NUMBER_PATTERN, secretAssignmentPattern(keys));
+      builtIn.push(BEARER_PATTERN, JWT_PATTERN, CARD_NUMBER_PATTERN, secretAssignmentPattern(keys));
     }
-    if (options.redactEmails === true) patterns.push(EMAIL_PATTERN);
-    (options.patterns ?? []).forEach((source, index) => patterns.push(customPattern(source, index)));
-    this.#patterns = patterns;
+    if (options.redactEmails === true) builtIn.push(EMAIL_PATTERN);
+    this.#builtIn = builtIn;
+    this.#custom = (options.patterns ?? []).map((source, index) => customPattern(source, index));
     this.#cutTail = options.defaultPatterns === false ? undefined : CUT_SECRET_TAIL;
-    this.#mayHoldSecret = prefilterFor(patterns);
+    this.#mayHoldCustomSecret = prefilterFor(this.#custom);
     const hash = options.mode === 'hash' ? createKeyedHasher(options.hashKey) : undefined;
     this.#replace = hash ?? (() => REDACTED_MARKER);
   }
@@ -78,21 +81,32 @@ export class RedactionRules {
    * (no allocation). `onRedacted` is called once per replaced secret.
    */
   redactText(text: string, onRedacted: () => void): string {
-    if (!this.#mayHoldSecret(text)) return text;
     let result = text;
-    for (const pattern of this.#patterns) {
-      result = result.replace(pattern.regex, (...args: unknown[]) => {
-        const match = args[0] as string;
-        if (pattern.rewrite !== undefined) return pattern.rewrite(match, this.#replace, onRedacted);
-        const secret = pattern.secretGroup === 0 ? match : (args[pattern.secretGroup] as string | undefined);
-        if (secret === undefined || secret === '') return match;
-        onRedacted();
-        // A secret group other than 0 always ends the match (see ValuePattern).
-        const replaced = this.#replace(secret);
-        return pattern.secretGroup === 0 ? replaced : match.slice(0, match.length - secret.length) + replaced;
-      });
+    if (this.#builtIn.length > 0) {
+      const features = textFeatures(text);
+      if (features !== 0) {
+        for (const pattern of this.#builtIn) {
+          if ((features & pattern.feature) !== 0) result = this.#apply(pattern, result, onRedacted);
+        }
+      }
+    }
+    if (this.#custom.length > 0 && this.#mayHoldCustomSecret(result)) {
+      for (const pattern of this.#custom) result = this.#apply(pattern, result, onRedacted);
     }
     return result;
+  }
+
+  #apply(pattern: ValuePattern, text: string, onRedacted: () => void): string {
+    return text.replace(pattern.regex, (...args: unknown[]) => {
+      const match = args[0] as string;
+      if (pattern.rewrite !== undefined) return pattern.rewrite(match, this.#replace, onRedacted);
+      const secret = pattern.secretGroup === 0 ? match : (args[pattern.secretGroup] as string | undefined);
+      if (secret === undefined || secret === '') return match;
+      onRedacted();
+      // A secret group other than 0 always ends the match (see ValuePattern).
+      const replaced = this.#replace(secret);
+      return pattern.secretGroup === 0 ? replaced : match.slice(0, match.length - secret.length) + replaced;
+    });
   }
 }
 
@@ -104,7 +118,7 @@ const CUT_SECRET_TAIL =
   /(?:(\bbearer\s+)[A-Za-z0-9\-._~+/]*=*|\beyJ[A-Za-z0-9_.-]*|(?<![\d.])[2-6](?:[ -]?\d){5,}[ -]?)$/i;
 
 /**
- * One regex that matches wherever any pattern could, so a string without secrets costs a
+ * One regex that matches wherever any custom pattern could, so a string without secrets costs a
  * single scan instead of one per pattern. It is a superset (flags are merged), never a subset.
  */
 function prefilterFor(patterns: readonly ValuePattern[]): (text: string) => boolean {

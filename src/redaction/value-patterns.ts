@@ -1,4 +1,5 @@
 import { redactCardNumbers } from './card-numbers.ts';
+import { TEXT_FEATURE } from './text-features.ts';
 
 /**
  * A secret recognised inside text. `secretGroup` is the capture group that holds the secret
@@ -10,6 +11,8 @@ export interface ValuePattern {
   readonly name: string;
   readonly regex: RegExp;
   readonly secretGroup: number;
+  /** `TEXT_FEATURE` bit a string must have for the pattern to be tried; 0: always tried. */
+  readonly feature: number;
   readonly rewrite?: (match: string, replace: (secret: string) => string, onRedacted: () => void) => string;
 }
 
@@ -21,6 +24,7 @@ export const BEARER_PATTERN: ValuePattern = {
   name: 'bearer',
   regex: /\b(bearer\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi,
   secretGroup: 2,
+  feature: TEXT_FEATURE.bearer,
 };
 
 /** A JWS/JWE compact serialisation: base64url JSON header `eyJ…` followed by 2 to 4 more parts. */
@@ -28,6 +32,7 @@ export const JWT_PATTERN: ValuePattern = {
   name: 'jwt',
   regex: /\beyJ[A-Za-z0-9_-]{4,}(?:\.[A-Za-z0-9_-]*){2,4}/g,
   secretGroup: 0,
+  feature: TEXT_FEATURE.jwt,
 };
 
 /**
@@ -39,6 +44,7 @@ export const CARD_NUMBER_PATTERN: ValuePattern = {
   name: 'card',
   regex: /(?<![\d.])\d(?:[ -]?\d){12,}/g,
   secretGroup: 0,
+  feature: TEXT_FEATURE.digits,
   rewrite: redactCardNumbers,
 };
 
@@ -52,6 +58,7 @@ export const EMAIL_PATTERN: ValuePattern = {
   regex:
     /(?<![\w.!#$%&'*+/=?^`{|}~-])[\w.!#$%&'*+/=?^`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z][A-Za-z0-9-]{1,62}/g,
   secretGroup: 0,
+  feature: TEXT_FEATURE.at,
 };
 
 /**
@@ -77,6 +84,7 @@ export function secretAssignmentPattern(keys: readonly string[]): ValuePattern {
       'gi',
     ),
     secretGroup: 2,
+    feature: TEXT_FEATURE.assignment,
   };
 }
 
@@ -86,7 +94,7 @@ export function customPattern(source: string | RegExp, index: number): ValuePatt
     typeof source === 'string'
       ? new RegExp(source, 'g')
       : new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
-  return { name: `custom[${index}]`, regex, secretGroup: 0 };
+  return { name: `custom[${index}]`, regex, secretGroup: 0, feature: 0 };
 }
 
 export function escapeRegExp(text: string): string {
