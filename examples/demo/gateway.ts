@@ -4,7 +4,7 @@
  */
 import express, { type Request, type Response } from 'express';
 // In your service: import { ... } from 'logweave' and 'logweave/express'.
-import { injectContext, tryGetRequestContext, type Logging } from '../../src/index.ts';
+import { fetchWithContext, tryGetRequestContext, type Logging } from '../../src/index.ts';
 import { logweaveExpress } from '../../integrations/express/index.ts';
 import type { Peers } from './demo-protocol.ts';
 
@@ -17,9 +17,9 @@ export function createGatewayApp(logging: Logging, peers: Peers): express.Expres
   app.post('/checkout', async (req: Request, res: Response) => {
     const { customer } = req.body as { customer: string };
     log.info('checkout started', { 'customer.id': customer });
-    const response = await fetch(`${peers.orders}/orders`, {
+    const response = await fetchWithContext(`${peers.orders}/orders`, {
       method: 'POST',
-      headers: injectContext({ 'content-type': 'application/json' }),
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(req.body),
       signal: AbortSignal.timeout(10_000),
     });

@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 // In your service: import { ... } from 'logweave' and 'logweave/fastify'.
-import { injectContext, type Logging } from '../../src/index.ts';
+import { fetchWithContext, type Logging } from '../../src/index.ts';
 import { logweaveFastify } from '../../integrations/fastify/index.ts';
 import type { Peers } from './demo-protocol.ts';
 
@@ -34,10 +34,10 @@ export async function createOrdersApp(logging: Logging, peers: Peers): Promise<F
       inventoryLog.debug('reserving stock', { sku: item.sku, quantity: item.quantity });
     inventoryLog.info('stock reserved', { 'order.id': orderId, skus: order.items.map((item) => item.sku) });
 
-    // injectContext adds traceparent, tracestate, baggage and x-request-id: payments continues this trace.
-    const response = await fetch(`${peers.payments}/charges`, {
+    // fetchWithContext adds traceparent, tracestate, baggage and x-request-id: payments continues this trace.
+    const response = await fetchWithContext(`${peers.payments}/charges`, {
       method: 'POST',
-      headers: injectContext({ 'content-type': 'application/json' }),
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ orderId, amountCents, card: order.card }),
       signal: AbortSignal.timeout(10_000),
     });
