@@ -51,7 +51,7 @@ export async function readTraces(path: string): Promise<Map<string, ViewRecord[]
   const traces = new Map<string, ViewRecord[]>();
   for await (const line of readLines(createReadStream(path), 64 * 1024 * 1024)) {
     if (line.text.trim() === '') continue;
-    for (const record of flattenOtlpRequest(JSON.parse(line.text), `${path}:${line.number}`)) {
+    for (const record of flattenOtlpRequest(JSON.parse(line.text), `${path}:${line.number}`).records) {
       const group = traces.get(record.traceId) ?? [];
       group.push(record);
       traces.set(record.traceId, group);

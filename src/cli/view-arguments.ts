@@ -32,9 +32,10 @@ Output:
   -h, --help           show this help
 
 Exit status: 0 when every line was read; 1 when a file could not be read, a line was not
-OTLP JSON (reported on stderr with FILE:LINE, the other lines are still shown) or
---max-records was exceeded; 2 for a wrong command line. Lines of other signals (traces,
-metrics) in a shared Collector file are skipped and counted.
+OTLP JSON or a record in it was unreadable (a bad id, time or severity: reported on stderr
+with FILE:LINE and its path in the request; everything else is still shown) or --max-records
+was exceeded; 2 for a wrong command line. Lines of other signals (traces, metrics) in a
+shared Collector file are skipped and counted.
 
 Examples:
   logweave view logweave-logs.jsonl --severity warn

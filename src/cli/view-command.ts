@@ -10,8 +10,8 @@ import { TraceTimeline } from './trace-timeline.ts';
 import { parseViewArguments, VIEW_HELP } from './view-arguments.ts';
 import { compileViewFilter } from './view-filter.ts';
 
-/** Invalid lines reported one by one before the rest are only counted. */
-const MAX_LINE_WARNINGS = 10;
+/** Invalid lines and skipped records reported one by one before the rest are only counted. */
+const MAX_PROBLEM_WARNINGS = 10;
 
 /** `logweave view`: returns the exit status. */
 export async function runView(
@@ -26,7 +26,7 @@ export async function runView(
   const matches = compileViewFilter(args.filter);
   const timeline = new TraceTimeline();
   let failed = false;
-  let invalidLines = 0;
+  let problemCount = 0;
   let otherSignalLines = 0;
   let linesRead = 0;
 
@@ -39,22 +39,24 @@ export async function runView(
       for await (const line of readLines(stream, args.maxLineBytes)) {
         if (line.tooLongBytes === undefined && line.text.trim() === '') continue;
         linesRead += 1;
-        let problem: string | undefined;
+        const problems: string[] = [];
         if (line.tooLongBytes !== undefined) {
-          problem = `line of ${line.tooLongBytes} bytes is longer than the ${args.maxLineBytes}-byte limit (--max-line-bytes); skipped`;
+          problems.push(
+            `line of ${line.tooLongBytes} bytes is longer than the ${args.maxLineBytes}-byte limit (--max-line-bytes); skipped`,
+          );
         } else {
           try {
-            for (const record of flattenOtlpRequest(parseJsonLine(line.text), `${name}:${line.number}`)) {
-              if (matches(record)) timeline.add(record);
-            }
+            const request = flattenOtlpRequest(parseJsonLine(line.text), `${name}:${line.number}`);
+            for (const record of request.records) if (matches(record)) timeline.add(record);
+            problems.push(...request.problems);
           } catch (error) {
             if (error instanceof NotOtlpLogsError && error.otherSignal) otherSignalLines += 1;
-            else problem = `not an OTLP JSON logs request (${(error as Error).message})`;
+            else problems.push(`not an OTLP JSON logs request (${(error as Error).message})`);
           }
         }
-        if (problem !== undefined) {
-          invalidLines += 1;
-          if (invalidLines <= MAX_LINE_WARNINGS) await warn(`${name}:${line.number}: ${problem}`);
+        for (const problem of problems) {
+          problemCount += 1;
+          if (problemCount <= MAX_PROBLEM_WARNINGS) await warn(`${name}:${line.number}: ${problem}`);
         }
         if (timeline.size > args.maxRecords) {
           await warn(
@@ -82,8 +84,8 @@ export async function runView(
       await io.stdout.line('');
     }
   }
-  if (invalidLines > MAX_LINE_WARNINGS) {
-    await warn(`${invalidLines - MAX_LINE_WARNINGS} more invalid lines not shown (${invalidLines} in all)`);
+  if (problemCount > MAX_PROBLEM_WARNINGS) {
+    await warn(`${problemCount - MAX_PROBLEM_WARNINGS} more problems not shown (${problemCount} in all)`);
   }
   if (otherSignalLines > 0)
     await warn(`skipped ${otherSignalLines} lines of other signals (traces, metrics)`);
@@ -97,7 +99,7 @@ export async function runView(
       timeline.size === 0 ? `no records matched (${plural(linesRead, 'line')} read)` : summary,
     );
   }
-  return failed || invalidLines > 0 ? EXIT_INVALID_INPUT : EXIT_OK;
+  return failed || problemCount > 0 ? EXIT_INVALID_INPUT : EXIT_OK;
 }
 
 function plural(count: number, noun: string): string {

@@ -189,23 +189,23 @@ describe('logweave view over a Collector file exporter output', () => {
 describe('logweave view: integers as JSON numbers', () => {
   test('64-bit integers written as JSON numbers keep every digit, times included', async () => {
     const file = join(workDir, 'numbers.json');
+    // Placeholders become bare number literals, as a producer would write them (a JS number would round).
     const record = {
-      timeUnixNano: 1700000000123456789,
+      timeUnixNano: '@time',
       severityNumber: 9,
       body: { stringValue: 'numbers' },
       attributes: [
-        { key: 'big', value: { intValue: 9007199254740993 } },
-        { key: 'negative', value: { intValue: -9223372036854775807 } },
+        { key: 'big', value: { intValue: '@big' } },
+        { key: 'negative', value: { intValue: '@negative' } },
         { key: 'small', value: { intValue: 42 } },
         { key: 'double', value: { doubleValue: 1e300 } },
       ],
       traceId: TRACE_A,
     };
-    // JSON.stringify would round the literals; write them as a producer would.
     const line = JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] })
-      .replace('1700000000123456800', '1700000000123456789')
-      .replace('9007199254740992', '9007199254740993')
-      .replace('-9223372036854776000', '-9223372036854775807');
+      .replace('"@time"', '1700000000123456789')
+      .replace('"@big"', '9007199254740993')
+      .replace('"@negative"', '-9223372036854775807');
     writeFileSync(file, `${line}\n`);
     const result = await runCli(['view', file, '--json']);
     assert.equal(result.status, 0, result.stderr);
@@ -241,13 +241,67 @@ describe('logweave view: bad input and bad command lines', () => {
     );
   });
 
+  test('an unreadable record or part is skipped and named by its path; the rest of the line is kept', async () => {
+    const file = join(workDir, 'partial.json');
+    const record = (extra: Record<string, unknown>): Record<string, unknown> => ({
+      timeUnixNano: '1700000000000000000',
+      severityNumber: 9,
+      body: { stringValue: 'good' },
+      traceId: TRACE_A,
+      ...extra,
+    });
+    const request = {
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+          scopeLogs: [
+            {
+              scope: { name: 'mod' },
+              logRecords: [
+                record({}),
+                record({ traceId: 'not-a-trace-id' }),
+                record({ timeUnixNano: 'yesterday' }),
+                record({ severityNumber: 99 }),
+                record({ spanId: 'AAAAAAAAAAE=', body: { stringValue: 'base64 span id' } }),
+                'not a record',
+              ],
+            },
+            { scope: { name: 'broken' }, logRecords: { not: 'an array' } },
+          ],
+        },
+        42,
+      ],
+    };
+    writeFileSync(file, `${JSON.stringify(request)}\n`);
+    const result = await runCli(['view', file, '--json']);
+    assert.equal(result.status, 1);
+    assert.deepEqual(
+      parseJsonLines(result.stdout).map((kept) => [kept.body, kept.spanId]),
+      [
+        ['good', ''],
+        ['base64 span id', '0000000000000001'],
+      ],
+    );
+    const path = 'resourceLogs[0].scopeLogs[0].logRecords';
+    for (const expected of [
+      `partial.json:1: ${path}[1]: traceId "not-a-trace-id" is neither 32 hex characters nor base64 of 16 bytes; record skipped`,
+      `partial.json:1: ${path}[2]: timeUnixNano "yesterday" is not a count of nanoseconds; record skipped`,
+      `partial.json:1: ${path}[3]: severityNumber 99 is not 0..24 or a SEVERITY_NUMBER_ name; record skipped`,
+      `partial.json:1: ${path}[5] is not an object; skipped`,
+      'partial.json:1: resourceLogs[0].scopeLogs[1].logRecords is not an array; skipped',
+      'partial.json:1: resourceLogs[1] is not an object; skipped',
+    ]) {
+      assert.ok(result.stderr.includes(expected), `${expected}\nin\n${result.stderr}`);
+    }
+  });
+
   test('only the first ten invalid lines are listed, the rest counted', async () => {
     const file = join(workDir, 'many-bad.json');
     writeFileSync(file, 'x\n'.repeat(25));
     const result = await runCli(['view', file]);
     assert.equal(result.status, 1);
     assert.equal(result.stderr.match(/many-bad\.json:\d+:/g)?.length, 10);
-    assert.match(result.stderr, /15 more invalid lines not shown \(25 in all\)/);
+    assert.match(result.stderr, /15 more problems not shown \(25 in all\)/);
   });
 
   test('a line longer than --max-line-bytes is skipped and reported without being held', async () => {
