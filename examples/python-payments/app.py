@@ -74,7 +74,9 @@ def create_payment():
             log.error("payment declined", extra=attributes)
             count_emitted()
             return jsonify({"status": "declined"}), 402
-        return jsonify({"status": "authorized", "traceId": format(trace.get_current_span().get_span_context().trace_id, "032x")})
+        # The trace id this service saw, so a caller (the e2e suite) can check every service used it.
+        trace_id = format(trace.get_current_span().get_span_context().trace_id, "032x")
+        return jsonify({"status": "authorized", "traceId": trace_id})
 
 
 @app.get("/internal/stats")
