@@ -47,12 +47,6 @@ export function probabilityToThreshold(probability: number, precision = THRESHOL
   return thresholdFromTValue(tvalue === '' ? '0' : tvalue);
 }
 
-/** Parses a `th` value (1 to 14 hex digits) into a threshold; undefined when malformed. */
-export function parseTValue(tvalue: string): Threshold | undefined {
-  if (!/^[0-9a-f]{1,14}$/.test(tvalue)) return undefined;
-  return thresholdFromTValue(tvalue);
-}
-
 function thresholdFromTValue(tvalue: string): Threshold {
   const threshold = BigInt(`0x${tvalue.padEnd(14, '0')}`);
   const probability = Number(TWO_POW_56 - threshold) / Number(TWO_POW_56);

@@ -113,13 +113,6 @@ export class ErrorBuffer {
     this.#holds.clear();
   }
 
-  /** Records held right now, across requests. */
-  get heldCount(): number {
-    let count = 0;
-    for (const hold of this.#holds.values()) count += hold.records.length;
-    return count;
-  }
-
   #expire(now: number): void {
     for (const [request, hold] of this.#holds) {
       if (now - hold.createdAt < this.#limits.maxAgeMillis) break;

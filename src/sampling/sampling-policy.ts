@@ -117,10 +117,6 @@ export class SamplingPolicy {
     return allowed;
   }
 
-  get hasAllowlist(): boolean {
-    return this.#allowlist.length > 0;
-  }
-
   /** The rule for allow-listed WARN records (kept, counted as `warn_allowlist`). */
   get allowlistRule(): CompiledRule {
     return this.#allowlistRule;
