@@ -1,9 +1,50 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { LogweaveConfigError } from './logweave-config-error.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
 import { validateWithSchema } from './validate-with-schema.ts';
+
+/** Largest config file read, in bytes (1 MiB); a larger one is a LogweaveConfigError. */
+export const MAX_CONFIG_BYTES = 1_048_576;
+
+/** Deepest flow nesting (`[`, `{`) accepted in a config file. */
+const MAX_CONFIG_NESTING = 64;
+
+/**
+ * Reads at most MAX_CONFIG_BYTES + 1 bytes, so a huge file (or /dev/zero) is never slurped;
+ * undefined when the file is larger than MAX_CONFIG_BYTES.
+ */
+function readBounded(path: string): string | undefined {
+  const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+  const descriptor = openSync(path, 'r');
+  try {
+    let length = 0;
+    while (length < buffer.length) {
+      const read = readSync(descriptor, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+    }
+    return length > MAX_CONFIG_BYTES ? undefined : buffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/**
+ * Whether `[`/`{` nest deeper than MAX_CONFIG_NESTING anywhere in `text`. Every bracket counts,
+ * also inside strings and comments, so no quoting trick can hide nesting from the check.
+ */
+function nestsTooDeep(text: string): boolean {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 91 || code === 123) {
+      if (++depth > MAX_CONFIG_NESTING) return true;
+    } else if ((code === 93 || code === 125) && depth > 0) depth--;
+  }
+  return false;
+}
 
 /**
  * Reads and validates a YAML or JSON config file (JSON is YAML, so one parser serves both;
@@ -11,9 +52,9 @@ import { validateWithSchema } from './validate-with-schema.ts';
  * Throws `LogweaveConfigError` with the file name in the path; never returns partial data.
  */
 export function loadConfigFile(path: string): SerializableOptions {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBounded(path);
   } catch (error) {
     throw new LogweaveConfigError(
       `config:${path}`,
@@ -24,11 +65,34 @@ export function loadConfigFile(path: string): SerializableOptions {
       },
     );
   }
+  if (text === undefined) {
+    throw new LogweaveConfigError(
+      `config:${path}`,
+      `a file of at most ${MAX_CONFIG_BYTES} bytes`,
+      'a larger file',
+    );
+  }
   return parseConfigText(text, path);
 }
 
 /** Parses config text; `origin` names it in errors. Exposed for reloads and `logweave check-config`. */
 export function parseConfigText(text: string, origin: string): SerializableOptions {
+  // Checked before parsing: the YAML parser's memory grows with nesting (5 MB of "[" exhausts
+  // the heap, which no try/catch can survive), and a config file is a few KiB.
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new LogweaveConfigError(
+      origin,
+      `a file of at most ${MAX_CONFIG_BYTES} bytes`,
+      `${text.length} characters`,
+    );
+  }
+  if (nestsTooDeep(text)) {
+    throw new LogweaveConfigError(
+      origin,
+      `at most ${MAX_CONFIG_NESTING} nested [ ] or { }`,
+      'deeper nesting',
+    );
+  }
   let document: unknown;
   try {
     document =

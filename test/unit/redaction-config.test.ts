@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -105,6 +105,22 @@ describe('config files: every problem is a LogweaveConfigError naming the field 
     assert.equal(error.expected, 'a readable YAML or JSON file');
   });
 
+  test('a huge or deeply nested file is refused before parsing (the parser would exhaust the heap)', () => {
+    const deep = configError({ config: configFile('['.repeat(5_000_000)) });
+    assert.match(deep.expected, /a file of at most 1048576 bytes/);
+    const nested = configError({ config: configFile(`sampling: ${'['.repeat(100)}${']'.repeat(100)}\n`) });
+    assert.match(nested.expected, /at most 64 nested/);
+    const quoted = configError({ config: configFile(`serviceName: "${'['.repeat(200)}"\n`) });
+    assert.match(quoted.expected, /at most 64 nested/, 'brackets in strings count too: no quoting trick');
+    const fine = createLogging({
+      exporter: 'none',
+      handleSignals: false,
+      env: {},
+      config: configFile(`serviceName: "${'[a-z]'.repeat(200)}"\n`),
+    });
+    void fine.shutdown();
+  });
+
   test('a YAML alias bomb is refused rather than expanded', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
     for (let level = 1; level < 10; level++) {
@@ -174,5 +190,63 @@ describe('redaction options in code and env', () => {
     });
     assert.deepEqual(logging.resolvedOptions.redaction, { enabled: true, mode: 'hash', redactEmails: false });
     await logging.shutdown();
+  });
+});
+
+describe('a bad file at reload never crashes the process', () => {
+  test('malformed, binary, huge, aliased, removed or replaced by a directory: reported, old policy kept', async () => {
+    const path = configFile('sampling:\n  default: { info: 1 }\n');
+    const diagnostics: string[] = [];
+    const logging = createLogging({
+      exporter: 'none',
+      handleSignals: false,
+      env: {},
+      config: path,
+      diagnosticWriter: (line) => diagnostics.push(line),
+    });
+    try {
+      const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+      for (let level = 1; level < 10; level++) {
+        const name = String.fromCharCode(97 + level);
+        const previous = String.fromCharCode(96 + level);
+        aliasBomb.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${previous}`).join(', ')}]`);
+      }
+      const bad: Array<[string, () => void]> = [
+        ['malformed YAML', () => writeFileSync(path, 'sampling: {\n')],
+        ['wrong type', () => writeFileSync(path, 'sampling:\n  default: { info: "all" }\n')],
+        ['out-of-range probability', () => writeFileSync(path, 'sampling:\n  default: { info: 2 }\n')],
+        [
+          'binary garbage',
+          () =>
+            writeFileSync(
+              path,
+              Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256)),
+            ),
+        ],
+        ['5 MB of nested brackets', () => writeFileSync(path, '['.repeat(5_000_000))],
+        ['alias bomb', () => writeFileSync(path, `${aliasBomb.join('\n')}\n`)],
+        ['removed file', () => rmSync(path)],
+        [
+          'a directory instead of a file',
+          () => {
+            mkdirSync(path);
+          },
+        ],
+      ];
+      for (const [name, breakFile] of bad) {
+        breakFile();
+        const result = logging.reloadConfig();
+        assert.equal(result.ok, false, name);
+        if (!result.ok) {
+          assert.ok(result.error instanceof LogweaveConfigError, name);
+          assert.match(result.error.path, /config-\d+\.yaml/, `${name}: the error names the file`);
+        }
+        if (name === 'a directory instead of a file') rmSync(path, { recursive: true });
+      }
+      logging.getLogger('still').info('logging still works');
+      await logging.forceFlush();
+    } finally {
+      await logging.shutdown();
+    }
   });
 });
