@@ -75,6 +75,12 @@ export function keptBy(record: ViewRecord): string {
   return effectiveRules(config, record.module).find((entry) => entry.severity === severity)?.rule ?? '-';
 }
 
+/** Whether every INFO line of a trace is there because the error buffer kept it (none by a probability rule). */
+export function onlyBufferKeptInfo(records: readonly ViewRecord[]): boolean {
+  const info = records.filter((record) => severityOfRecord(record) === 'info');
+  return info.length > 0 && info.every((record) => keptBy(record) === 'error_buffer');
+}
+
 /** The timeline of one trace: offset, service, module, severity, message, and why each line was kept. */
 export function timelineLines(records: readonly ViewRecord[]): string[] {
   const start = records[0]?.timeUnixNano ?? 0n;
