@@ -22,8 +22,10 @@ export interface DurableOtlpExporterOptions {
 
 /**
  * OTLP/HTTP export that keeps what it cannot deliver. Requests are built by the official
- * serializers; each batch is retried like the stock exporter does (429/502/503/504, network
- * errors and timeouts, honouring `Retry-After`, within `otlp.timeoutMillis`), then:
+ * serializers. A retryable failure (429/502/503/504, network error, timeout) is retried: without
+ * a spool, here, like the stock exporter does (honouring `Retry-After`, within
+ * `otlp.timeoutMillis`); with a spool, by moving the batch to the spool at once and letting
+ * the replayer retry it with backoff, so an outage never holds the batch queue. Then:
  * - delivered: counted; a partial success is counted with the receiver's message, never retried;
  * - 413: split in halves until the receiver takes them (a single record too large is rejected);
  * - 400 and other 4xx but 429: counted as `rejected`, not spooled;
@@ -168,7 +170,9 @@ export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExpo
       case 'too_large':
         return this.#split(logs, outcome.reason);
       case 'retryable':
-        if (this.#spool !== undefined) return this.#toSpool(payload, logs.length, outcome.reason);
+        if (this.#spool !== undefined) {
+          return this.#toSpool(payload, logs.length, outcome.reason, outcome.retryAfterMillis);
+        }
         this.#listener.dropped(
           this.#pastUrgentDeadline() ? 'shutdown' : 'export_failed',
           logs.length,
@@ -203,13 +207,16 @@ export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExpo
     const contentType = contentTypeOf(this.#json);
     const deadline = Date.now() + this.#timeoutMillis;
     let outcome: SendOutcome = { kind: 'retryable', reason: 'shutdown deadline reached before sending' };
-    for (let retry = 0; retry <= MAX_RETRIES; retry++) {
+    // With a spool, the replayer does the retrying (with backoff and Retry-After): retrying here
+    // would hold the batch processor, whose queue then overflows during an outage.
+    const maxRetries = this.#spool === undefined ? MAX_RETRIES : 0;
+    for (let retry = 0; retry <= maxRetries; retry++) {
       const urgent = this.#urgent;
       const until = Math.min(deadline, urgent?.deadline ?? Infinity);
       const remaining = until - Date.now();
       if (remaining <= 0) return outcome;
       outcome = await this.#sender.send(payload, contentType, remaining, urgent?.abort.signal);
-      if (outcome.kind !== 'retryable' || retry === MAX_RETRIES) return outcome;
+      if (outcome.kind !== 'retryable' || retry === maxRetries) return outcome;
       const wait = outcome.retryAfterMillis ?? retryBackoffMillis(retry);
       if (Date.now() + wait >= Math.min(deadline, this.#urgent?.deadline ?? Infinity)) return outcome;
       const slept = await sleep(wait, this.#urgent?.abort.signal, true);
@@ -227,10 +234,10 @@ export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExpo
       this.#listener.dropped('partial_success', rejected, partial.message);
   }
 
-  #toSpool(payload: Uint8Array, count: number, reason: string): ExportResult {
+  #toSpool(payload: Uint8Array, count: number, reason: string, retryAfterMillis?: number): ExportResult {
     if (this.#spool!.append(payload, count, this.#json)) {
       this.#listener.spooled(count, reason);
-      this.#replayer?.start();
+      this.#replayer?.start(retryAfterMillis);
       return SUCCESS;
     }
     const detail = `${reason}; the batch could not be written to the spool ${this.#spool!.dir}`;

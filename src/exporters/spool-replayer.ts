@@ -42,10 +42,13 @@ export class SpoolReplayer {
     if (!this.#running) void this.#run(0);
   }
 
-  /** Starts replay after the first backoff (used after a live export had to be spooled). */
-  start(): void {
+  /**
+   * Starts replay after the first backoff, or after `retryAfterMillis` when the receiver asked
+   * for it (used after a live export had to be spooled).
+   */
+  start(retryAfterMillis?: number): void {
     if (this.#stopped || this.#paused || this.#running) return;
-    void this.#run(this.#backoffMillis);
+    void this.#run(Math.max(this.#backoffMillis, retryAfterMillis ?? 0));
   }
 
   /** Stops sending (the request in flight is abandoned and stays spooled) until `resume()`. */

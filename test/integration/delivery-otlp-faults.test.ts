@@ -5,12 +5,21 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createLogging, type Logging, type LoggingOptions } from '../../src/index.ts';
 import { ExportLogsServiceResponse } from '../helpers/otlp-proto.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { startOtlpReceiver as startReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 const spoolDirs: string[] = [];
-after(() => {
+const receivers: OtlpReceiver[] = [];
+after(async () => {
   for (const dir of spoolDirs) rmSync(dir, { recursive: true, force: true });
+  // A failed assertion skips a test's own close(); an open server would keep the file running.
+  await Promise.all(receivers.map((receiver) => receiver.close()));
 });
+
+async function startOtlpReceiver(behavior?: Parameters<typeof startReceiver>[0]): Promise<OtlpReceiver> {
+  const receiver = await startReceiver(behavior);
+  receivers.push(receiver);
+  return receiver;
+}
 
 function newSpoolDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'logweave-spool-'));
@@ -111,7 +120,27 @@ describe('durable OTLP delivery against a faulty receiver', () => {
     await receiver.close();
   });
 
-  test('a 503 storm: retried, then spooled, then replayed once the storm ends', async () => {
+  test('429 with Retry-After and a spool: the replay waits as asked', async () => {
+    const receiver = await startOtlpReceiver((request) =>
+      request.count === 1 ? { status: 429, headers: { 'retry-after': '1' } } : { status: 200 },
+    );
+    const { logging } = pipeline(receiver, {
+      delivery: { spoolDir: newSpoolDir(), replayInitialBackoffMillis: 10, replayMaxBackoffMillis: 20 },
+    });
+    logMany(logging, 10);
+    await logging.forceFlush();
+    await receiver.waitForRecords(10);
+    assert.equal(receiver.requests.length, 2);
+    const waited = receiver.requests[1]!.at - receiver.requests[0]!.at;
+    assert.ok(
+      waited >= 950,
+      `the replay came ${waited} ms after a Retry-After of 1 s (backoff alone: 10 ms)`,
+    );
+    await logging.shutdown();
+    await receiver.close();
+  });
+
+  test('a 503 storm: spooled, retried with backoff, replayed once the storm ends', async () => {
     let storm = true;
     const receiver = await startOtlpReceiver(() => (storm ? { status: 503 } : { status: 200 }));
     const { logging } = pipeline(receiver, {
@@ -120,9 +149,9 @@ describe('durable OTLP delivery against a faulty receiver', () => {
     });
     logMany(logging, 60);
     await logging.forceFlush();
-    assert.ok(receiver.received >= 2, 'the 503 was retried before giving up');
     assert.equal(logging.stats().spooled, 60);
     assert.equal(receiver.records.length, 0);
+    await waitUntil(() => receiver.received >= 3, 'the replayer to retry during the storm');
     storm = false;
     await receiver.waitForRecords(60, 20_000);
     await waitUntil(() => logging.stats().exported === 60, 'the exported count');
@@ -226,6 +255,56 @@ describe('durable OTLP delivery against a faulty receiver', () => {
     );
     await logging.shutdown();
     await waitUntil(() => receiver.openConnections === 0, 'the client to close its sockets');
+    await receiver.close();
+  });
+
+  test('a full spool drops its oldest data, counted as spool_full; the rest is delivered in order', async () => {
+    const receiver = await startOtlpReceiver();
+    await receiver.stop();
+    const { logging, lines } = pipeline(receiver, {
+      otlpTimeoutMillis: 200,
+      delivery: {
+        spoolDir: newSpoolDir(),
+        spoolMaxBytes: 65_536,
+        replayInitialBackoffMillis: 50,
+        replayMaxBackoffMillis: 100,
+      },
+    });
+    const total = 2000;
+    for (let round = 0; round < 10; round++) {
+      logMany(logging, total / 10, (round * total) / 10);
+      await logging.forceFlush();
+    }
+    const lost = logging.stats().dropped.spool_full ?? 0;
+    assert.ok(lost > 0, 'the spool overflowed');
+    assert.ok(lines.some((line) => line.includes('[spool_full]') && line.includes('65536')));
+    await receiver.start();
+    await receiver.waitForRecords(total - lost, 20_000);
+    await logging.shutdown();
+    const received = indexesOf(receiver);
+    assert.equal(received.length, total - lost, 'what was not dropped is delivered');
+    assert.deepEqual(
+      received,
+      Array.from({ length: total - lost }, (_, index) => lost + index),
+      'the oldest went first',
+    );
+    await receiver.close();
+  });
+
+  test('shutdown with a receiver that never answers ends within its timeout and spools the batch', async () => {
+    const receiver = await startOtlpReceiver(() => 'hang');
+    const spoolDir = newSpoolDir();
+    const { logging } = pipeline(receiver, {
+      otlpTimeoutMillis: 60_000,
+      shutdownTimeoutMillis: 1000,
+      delivery: { spoolDir },
+    });
+    logMany(logging, 30);
+    await logging.shutdown(); // bounded by shutdownTimeoutMillis, not by the 60 s export timeout
+    assert.equal(logging.stats().spooled, 30);
+    assert.equal(totalDropped(logging), 0);
+    assert.ok(readdirSync(spoolDir).length > 0);
+    await waitUntil(() => receiver.openConnections === 0, 'the abandoned request to be closed');
     await receiver.close();
   });
 
