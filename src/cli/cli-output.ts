@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 /**
@@ -24,8 +23,18 @@ export class CliOutput {
 
   async line(text: string): Promise<void> {
     if (this.#closed) return;
-    if (!this.#stream.write(`${text}\n`)) {
-      await Promise.race([once(this.#stream, 'drain'), once(this.#stream, 'close')]).catch(() => undefined);
-    }
+    if (this.#stream.write(`${text}\n`)) return;
+    // Wait until the stream drains, or can no longer drain; the listeners go away either way.
+    await new Promise<void>((resolve) => {
+      const settle = (): void => {
+        this.#stream.off('drain', settle);
+        this.#stream.off('close', settle);
+        this.#stream.off('error', settle);
+        resolve();
+      };
+      this.#stream.on('drain', settle);
+      this.#stream.on('close', settle);
+      this.#stream.on('error', settle);
+    });
   }
 }
