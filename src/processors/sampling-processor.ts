@@ -222,14 +222,14 @@ export class SamplingProcessor extends ChainedProcessor {
         this.next.onEmit(record, context);
         return;
       }
-      buffer.hold(request, {
+      const held = buffer.hold(request, {
         record,
         context,
         bytes: estimateRecordBytes(record),
         counter: rule.counter,
         notAllowlisted: isNotAllowlistedDrop(rule),
       });
-      return;
+      if (held) return;
     }
     countDrop(rule);
   }

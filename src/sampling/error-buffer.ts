@@ -43,6 +43,7 @@ export class ErrorBuffer {
   /** Insertion order is creation order, which makes the oldest request the first entry. */
   readonly #holds = new Map<RequestContext, RequestHold>();
   #totalBytes = 0;
+  readonly #ended = new WeakSet<RequestContext>();
 
   constructor(limits: ErrorBufferLimits, stats: LoggingStats) {
     this.#limits = limits;
@@ -58,8 +59,10 @@ export class ErrorBuffer {
     return this.#holds.get(request)?.failed === true;
   }
 
-  /** Holds `held` for `request`, evicting what the limits require. */
-  hold(request: RequestContext, held: HeldRecord): void {
+  /** Holds `held` for `request`, evicting what the limits require; false when the request already ended. */
+  hold(request: RequestContext, held: HeldRecord): boolean {
+    // Work a request left running after it ended can no longer fail it: nothing to wait for.
+    if (this.#ended.has(request)) return false;
     const now = Date.now();
     this.#expire(now);
     let hold = this.#holds.get(request);
@@ -75,9 +78,11 @@ export class ErrorBuffer {
     }
     for (const other of this.#holds.values()) {
       if (this.#totalBytes <= this.#limits.maxTotalBytes) break;
-      while (other.records.length > 0 && this.#totalBytes > this.#limits.maxTotalBytes)
+      while (other.records.length > 0 && this.#totalBytes > this.#limits.maxTotalBytes) {
         this.#evictOldest(other);
+      }
     }
+    return true;
   }
 
   /**
@@ -87,6 +92,7 @@ export class ErrorBuffer {
   fail(request: RequestContext): HeldRecord[] {
     let hold = this.#holds.get(request);
     if (hold === undefined) {
+      if (this.#ended.has(request)) return [];
       this.#expire(Date.now());
       hold = { records: [], bytes: 0, failed: true, createdAt: Date.now() };
       this.#holds.set(request, hold);
@@ -101,6 +107,7 @@ export class ErrorBuffer {
 
   /** The request ended: what it still holds was dropped by sampling after all. */
   end(request: RequestContext): void {
+    this.#ended.add(request);
     const hold = this.#holds.get(request);
     if (hold === undefined) return;
     this.#holds.delete(request);

@@ -212,6 +212,29 @@ describe('error buffer', () => {
     await logging.shutdown();
   });
 
+  test('records logged after their request ended are not held: counted as dropped at once', async () => {
+    const { logging, records } = memoryLogging({ default: { info: 0 }, errorBuffer: { maxAgeMillis: 10 } });
+    const log = logging.getLogger('orders');
+    let late: (() => void) | undefined;
+    await logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
+      log.info('during');
+      // Work the handler leaves running after it answered.
+      late = () => log.info('after the end');
+      setImmediate(() => late?.());
+    });
+    await delay(20);
+    logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('triggers expiry'));
+    const stats = logging.stats();
+    assert.equal(stats.dropped.sampled_out, 3);
+    assert.equal(
+      stats.dropped.buffer_overflow,
+      undefined,
+      'nothing was left waiting for a request that ended',
+    );
+    assert.deepEqual(await records(), []);
+    await logging.shutdown();
+  });
+
   test('2,000 interleaved requests: exactly the failed ones keep their whole story, nothing leaks across', async () => {
     const { logging, records } = memoryLogging({ default: { info: 0 }, errorBuffer: {} });
     const log = logging.getLogger('orders');
