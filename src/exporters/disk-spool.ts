@@ -14,6 +14,10 @@ import { decodeSegment, deliveredMarker, encodeFrame, type SpoolFrame } from './
 
 const SEGMENT_SUFFIX = '.lwspool';
 const SEGMENT_NAME = /^(\d{15})-(\d{6})-(\d+)\.lwspool$/;
+/** Shared by every spool of this process, so two pipelines never pick the same segment name. */
+let segmentSequence = 0;
+/** Segments named with this pid but older than this process come from an earlier run with the same pid. */
+const processStartedAt = Date.now() - Math.ceil(process.uptime() * 1000);
 
 /** What the spool tells its owner about data it had to give up. */
 export interface SpoolEvents {
@@ -60,7 +64,6 @@ export class DiskSpool {
   readonly #events: SpoolEvents;
   readonly #segments: Segment[] = [];
   #current: { segment: Segment; fd: number } | undefined;
-  #sequence = 0;
 
   constructor(options: { dir: string; maxBytes: number; events: SpoolEvents }) {
     this.dir = options.dir;
@@ -161,7 +164,7 @@ export class DiskSpool {
       this.#seal();
     }
     if (this.#current === undefined) {
-      const name = `${String(Date.now()).padStart(15, '0')}-${String(this.#sequence++ % 1_000_000).padStart(6, '0')}-${process.pid}${SEGMENT_SUFFIX}`;
+      const name = `${String(Date.now()).padStart(15, '0')}-${String(segmentSequence++ % 1_000_000).padStart(6, '0')}-${process.pid}${SEGMENT_SUFFIX}`;
       const segment: Segment = { name, path: join(this.dir, name), bytes: 0, pendingRecords: 0, cursor: 0 };
       this.#current = { segment, fd: openSync(segment.path, 'a') };
       this.#segments.push(segment);
@@ -229,6 +232,7 @@ export class DiskSpool {
       const [, created, sequence, pidText] = SEGMENT_NAME.exec(name)!;
       const pid = Number(pidText);
       let adoptedName = name;
+      if (pid === process.pid && Number(created) >= processStartedAt) continue; // another pipeline's
       if (pid !== process.pid) {
         if (isRunning(pid)) continue;
         adoptedName = `${created}-${sequence}-${process.pid}${SEGMENT_SUFFIX}`;
