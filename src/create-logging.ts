@@ -113,6 +113,13 @@ export function createLogging(options: LoggingOptions = {}): Logging {
         `the batch queue is full (maxQueueSize ${resolved.batch.maxQueueSize}); ${count} records dropped now, ` +
           `${stats.droppedCount('queue_full')} so far. Raise OTEL_BLRP_MAX_QUEUE_SIZE or sample more.`,
       );
+    } else if (reason === 'buffer_overflow') {
+      diagnostics.report(
+        'buffer_overflow',
+        `the sampling error buffer reached a limit (maxRecords, maxBytes, maxTotalBytes or maxAgeMillis); ` +
+          `${count} held records dropped now, ${stats.droppedCount('buffer_overflow')} so far. ` +
+          'Raise sampling.errorBuffer limits or log less per request.',
+      );
     }
   });
 

@@ -69,6 +69,7 @@ export class SamplingProcessor extends ChainedProcessor {
   #buffer: ErrorBuffer | undefined;
   #burst: BurstLimiter | undefined;
   #shutDown = false;
+  #handedOn = false;
   #lastContext: Context | undefined;
   #lastContextSource: RandomnessSource = 'random';
   #lastContextHi = 0;
@@ -130,12 +131,19 @@ export class SamplingProcessor extends ChainedProcessor {
       this.next.onEmit(logRecord, context);
       return;
     }
+    this.#handedOn = false;
     try {
       this.#decide(policy, logRecord, context);
     } catch (error) {
       this.#reportError('SamplingProcessor.onEmit', error);
+      // A fault in the policy must not lose the record; one downstream must not duplicate it.
+      if (this.#handedOn) return;
       this.#unsampled.kept++;
-      this.next.onEmit(logRecord, context);
+      try {
+        this.next.onEmit(logRecord, context);
+      } catch {
+        // Reported above; onEmit never throws into the application.
+      }
     }
   }
 
@@ -185,7 +193,7 @@ export class SamplingProcessor extends ChainedProcessor {
       // The request's story goes first, in order, then the error itself; no limit applies to either.
       if (request !== undefined && this.#buffer !== undefined) this.#flush(request);
       rule.counter.kept++;
-      this.next.onEmit(record, context);
+      this.#handOn(record, context);
       return;
     }
     if (rule.kind === 'keep') {
@@ -219,7 +227,7 @@ export class SamplingProcessor extends ChainedProcessor {
       if (buffer.isFailed(request) || isRequestFailed(request)) {
         // The request already failed: the rest of its story is kept as it happens.
         this.#errorBufferKept.kept++;
-        this.next.onEmit(record, context);
+        this.#handOn(record, context);
         return;
       }
       const held = buffer.hold(request, {
@@ -237,6 +245,12 @@ export class SamplingProcessor extends ChainedProcessor {
   #pass(record: ReadWriteLogRecord, context: Context | undefined, rule: CompiledRule): void {
     if (this.#burst !== undefined && !this.#burst.allow(record)) return;
     rule.counter.kept++;
+    this.#handOn(record, context);
+  }
+
+  /** Passes the record being decided downstream (and notes it, for the fault path in onEmit). */
+  #handOn(record: ReadWriteLogRecord, context: Context | undefined): void {
+    this.#handedOn = true;
     this.next.onEmit(record, context);
   }
 
