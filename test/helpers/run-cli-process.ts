@@ -18,7 +18,14 @@ export interface ProcessResult {
 export function runNodeScript(
   script: string,
   args: readonly string[],
-  options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMillis?: number } = {},
+  options: {
+    stdin?: string;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeoutMillis?: number;
+    /** Pause after every chunk of stdout, so a large output meets backpressure again and again. */
+    readSlowly?: boolean;
+  } = {},
 ): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], {
@@ -28,7 +35,13 @@ export function runNodeScript(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (options.readSlowly === true) {
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 1);
+      }
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMillis ?? 60_000);
     child.on('error', (error) => {
@@ -44,6 +57,9 @@ export function runNodeScript(
 }
 
 /** Runs `logweave ARGS…` from the sources. */
-export function runCli(args: readonly string[], options: { stdin?: string } = {}): Promise<ProcessResult> {
+export function runCli(
+  args: readonly string[],
+  options: { stdin?: string; readSlowly?: boolean } = {},
+): Promise<ProcessResult> {
   return runNodeScript(CLI_ENTRY, args, options);
 }

@@ -186,6 +186,31 @@ describe('logweave view over a Collector file exporter output', () => {
   });
 });
 
+describe('logweave view: large output', () => {
+  test('a slow reader: output waits for the pipe to drain, every line arrives, nothing leaks', async () => {
+    // About 10 MB of text: far more than a pipe holds, so the CLI waits for it to drain many times.
+    const file = join(workDir, 'large.jsonl');
+    const lines: string[] = [];
+    for (let line = 0; line < 40; line += 1) {
+      const logRecords = Array.from({ length: 500 }, (_, index) => ({
+        timeUnixNano: String(1_700_000_000_000_000_000n + BigInt(line * 500 + index) * 1_000_000n),
+        severityNumber: 9,
+        body: { stringValue: `record ${line * 500 + index} ${'x'.repeat(400)}` },
+        traceId: (line * 500 + index).toString(16).padStart(32, '0'),
+      }));
+      lines.push(
+        JSON.stringify({ resourceLogs: [{ scopeLogs: [{ scope: { name: 'bulk' }, logRecords }] }] }),
+      );
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const result = await runCli(['view', file], { readSlowly: true });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stderr, '', 'no warning, e.g. MaxListenersExceededWarning from drain waits');
+    assert.ok(result.stdout.endsWith('\n20000 records in 19999 traces (1 without a trace), from 40 lines\n'));
+    assert.equal(result.stdout.match(/ record \d+ x{400}$/gm)?.length, 20_000);
+  });
+});
+
 describe('logweave view: integers as JSON numbers', () => {
   test('64-bit integers written as JSON numbers keep every digit, times included', async () => {
     const file = join(workDir, 'numbers.json');
