@@ -117,9 +117,14 @@ export class SamplingProcessor extends ChainedProcessor {
     const policy = this.#policy;
     // No severity means "is this logger enabled at all": not a question about one record.
     if (policy !== undefined && options.severityNumber !== undefined) {
-      const scope = policy.rulesForScope(options.instrumentationScope);
-      const rule = scope.bySeverity[severityIndex(options.severityNumber)] as CompiledRule;
-      if (rule.kind !== 'keep' && !this.#mayKeep(policy, rule, options)) return false;
+      try {
+        const scope = policy.rulesForScope(options.instrumentationScope);
+        const rule = scope.bySeverity[severityIndex(options.severityNumber)] as CompiledRule;
+        if (rule.kind !== 'keep' && !this.#mayKeep(policy, rule, options)) return false;
+      } catch (error) {
+        // The SDK calls this from Logger.emit for every log bridge; failing open loses nothing.
+        this.#reportError('SamplingProcessor.enabled', error);
+      }
     }
     return this.next.enabled === undefined || this.next.enabled(options);
   }

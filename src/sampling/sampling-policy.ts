@@ -85,7 +85,7 @@ export class SamplingPolicy {
   /**
    * The rules of a record's instrumentation scope. The SDK hands every record and `enabled()`
    * call of one Logger the same scope object, so the last one is remembered by identity: a
-   * logger used in a loop skips even the Map lookup (measured: ~8 ns of a ~45 ns drop).
+   * logger used in a loop skips even the Map lookup on the gate's path.
    */
   rulesForScope(scope: { readonly name: string }): ScopeRules {
     if (scope === this.#lastScope) return this.#lastRules as ScopeRules;
