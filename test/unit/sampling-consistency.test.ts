@@ -224,6 +224,25 @@ describe('consistent probability sampling', () => {
     void logging.shutdown();
   });
 
+  test("a child process's records outside requests follow the parent's trace (TRACEPARENT), at the gate too", () => {
+    const child = (traceId: string) =>
+      quietLogging({
+        env: { TRACEPARENT: `00-${traceId}-00f067aa0ba902b7-01` },
+        sampling: { default: { info: 0.5 } },
+      });
+    const keptChild = child('4bf92f3577b34da6a3ffffffffffffff');
+    const droppedChild = child('4bf92f3577b34da6a300000000000001');
+    for (let index = 0; index < 1_000; index++) {
+      keptChild.getLogger('job').info('step');
+      droppedChild.getLogger('job').info('step');
+    }
+    assert.equal(keptChild.stats().kept['default.info'], 1_000);
+    assert.equal(droppedChild.stats().dropped.sampled_out, 1_000);
+    assert.equal(droppedChild.stats().emitted, 0, 'decided at the gate: no record was created');
+    void keptChild.shutdown();
+    void droppedChild.shutdown();
+  });
+
   test('records with neither trace nor request are sampled at the rule probability and say their randomness', async () => {
     const exporter = new InMemoryLogRecordExporter();
     const logging = createLogging({
