@@ -12,7 +12,8 @@ export const VIEW_HELP = `Usage: logweave view [options] FILE...
 
 Reads OTLP JSON lines (logweave's file sink, or the OpenTelemetry Collector's file exporter:
 one ExportLogsServiceRequest per line) as a stream and prints the records as one timeline per
-trace: traces in order of their first record, records in time order. Use - to read stdin.
+trace: traces in order of their first record, records in time order. Use - to read stdin;
+files ending in .gz or .zst are decompressed as they are read.
 
 Filters (repeat an option to match any of its values; different options must all match):
   --trace ID           records of this trace (32 hex characters)

@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
 import type { CliOutput } from './cli-output.ts';
 import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';
 import { formatRecordJson, formatTraceText } from './format-timeline.ts';
+import { openInput } from './open-input.ts';
 import { parseJsonLine } from './parse-json-line.ts';
 import { readLines } from './read-lines.ts';
 import { TraceTimeline } from './trace-timeline.ts';
@@ -33,8 +33,8 @@ export async function runView(
   const warn = async (message: string): Promise<void> => io.stderr.line(`logweave view: ${message}`);
 
   for (const file of args.files) {
-    const name = file === '-' ? '<stdin>' : file;
-    const stream = file === '-' ? io.stdin : createReadStream(file);
+    const input = openInput(file, io.stdin);
+    const { name, stream } = input;
     try {
       for await (const line of readLines(stream, args.maxLineBytes)) {
         if (line.tooLongBytes === undefined && line.text.trim() === '') continue;
@@ -70,7 +70,7 @@ export async function runView(
       failed = true;
       await warn(`cannot read ${name}: ${(error as Error).message}`);
     } finally {
-      if (file !== '-') stream.destroy();
+      input.close();
     }
   }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../helpers/run-cli-process.ts';
@@ -171,6 +172,25 @@ describe('logweave view over a Collector file exporter output', () => {
     const warning = records.find((record) => record.severityText === 'WARNING');
     assert.equal(warning?.severity, 'WARN');
     assert.equal(warning?.severityNumber, 0);
+  });
+
+  test('.gz and .zst files are decompressed as they are read; a bad archive is named', async () => {
+    const text = readFileSync(FIXTURE);
+    const gz = join(workDir, 'rotated.jsonl.1.gz');
+    const zst = join(workDir, 'rotated.jsonl.2.zst');
+    writeFileSync(gz, gzipSync(text));
+    writeFileSync(zst, zstdCompressSync(text));
+    const result = await runCli(['view', gz, zst, '--json', '--trace', TRACE_B]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.deepEqual(
+      parseJsonLines(result.stdout).map((record) => record.body),
+      ['GET /orders/8', 'GET /orders/8', 'slow inventory', 'slow inventory'],
+    );
+    const fake = join(workDir, 'plain.gz');
+    writeFileSync(fake, text);
+    const bad = await runCli(['view', fake]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /cannot read .*plain\.gz: incorrect header check/);
   });
 
   test('reads several files and stdin (-) into one timeline per trace', async () => {
