@@ -3,9 +3,6 @@ import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from './attribute-limi
 import { safeKey } from './reserved-keys.ts';
 import { truncateUtf16 } from './truncate-text.ts';
 
-/** @deprecated kept for callers of the spine's constant; see `DEFAULT_NORMALIZE_LIMITS.maxDepth`. */
-export const DEFAULT_MAX_DEPTH = DEFAULT_NORMALIZE_LIMITS.maxDepth;
-
 /** Budget and cycle state of one `normalizeAttributes` call. */
 interface Walk {
   readonly limits: NormalizeLimits;
