@@ -103,6 +103,7 @@ export class SamplingProcessor extends ChainedProcessor {
    */
   updatePolicy(options: SamplingOptions | undefined): void {
     const policy = options === undefined ? undefined : new SamplingPolicy(options, this.#counters);
+    if (policy !== undefined && this.#policy !== undefined) policy.precompile(this.#policy.compiledScopes());
     this.#configureBuffer(options);
     this.#configureBurst(options);
     this.#policy = policy;

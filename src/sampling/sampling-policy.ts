@@ -95,6 +95,16 @@ export class SamplingPolicy {
     return rules;
   }
 
+  /** The module names compiled so far (a reload compiles them again up front). */
+  compiledScopes(): IterableIterator<string> {
+    return this.#byScope.keys();
+  }
+
+  /** Compiles the rules of `scopeNames` now, so their first records after a reload find them ready. */
+  precompile(scopeNames: Iterable<string>): void {
+    for (const scopeName of scopeNames) this.rulesFor(scopeName);
+  }
+
   /** The compiled rules of the module `scopeName`; compiled at first sight, then a lookup. */
   rulesFor(scopeName: string): ScopeRules {
     let rules = this.#byScope.get(scopeName);
