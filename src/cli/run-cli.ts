@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { runCheckConfig } from './check-config-command.ts';
+import { escapeForTerminal } from '../exporters/console-exporter.ts';
 import { CliOutput } from './cli-output.ts';
 import { CliUsageError, EXIT_OK, EXIT_USAGE } from './cli-usage-error.ts';
 import { runView } from './view-command.ts';
@@ -45,9 +46,9 @@ export async function runCli(
     return await run(rest, io);
   } catch (error) {
     if (error instanceof CliUsageError) {
-      await io.stderr.line(
-        `logweave ${command}: ${error.message}\nRun 'logweave ${command} --help' for usage.`,
-      );
+      // Escaped: the message may quote what was typed (parseArgs names unknown options as given).
+      await io.stderr.line(escapeForTerminal(`logweave ${command}: ${error.message}`));
+      await io.stderr.line(`Run 'logweave ${command} --help' for usage.`);
       return EXIT_USAGE;
     }
     await io.stderr.line(

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { escapeForTerminal } from '../exporters/console-exporter.ts';
 import { EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
 import type { CliOutput } from './cli-output.ts';
 import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';
@@ -30,7 +31,9 @@ export async function runView(
   let otherSignalLines = 0;
   let linesRead = 0;
 
-  const warn = async (message: string): Promise<void> => io.stderr.line(`logweave view: ${message}`);
+  // Escaped: a message may quote a file name or a value read from the input.
+  const warn = async (message: string): Promise<void> =>
+    io.stderr.line(escapeForTerminal(`logweave view: ${message}`));
 
   for (const file of args.files) {
     const input = openInput(file, io.stdin);

@@ -386,6 +386,7 @@ describe('logweave view: bad input and bad command lines', () => {
       /--module expects a dotted module name whose segments are names or "\*"/,
     ],
     [['view', '-', '-'], /stdin \(-\) can be read only once/],
+    [['view', FIXTURE, '--\u001b[31mred'], /Unknown option '--\\u001b\[31mred'/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [[], /Usage: logweave <command>/],
   ] as const) {
