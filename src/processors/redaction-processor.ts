@@ -1,7 +1,7 @@
 import type { AnyValue, Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NORMALIZE_LIMITS } from '../attributes/attribute-limits.ts';
-import { repairSplitSurrogate, truncateUtf8 } from '../attributes/truncate-text.ts';
+import { repairSplitSurrogate, truncateUtf16, truncateUtf8 } from '../attributes/truncate-text.ts';
 import type { RedactionOptions } from '../config/redaction-options.ts';
 import type { DiagnosticReporter } from '../diagnostics/diagnostic-reporter.ts';
 import { redactEntry, redactValue, type RedactionWalk } from '../redaction/redact-value.ts';
@@ -28,11 +28,13 @@ export interface RedactionStageSettings {
  * logweave's facade, the OTel Logs API or a pino/winston instrumentation.
  *
  * Hot path: rules are compiled once; a key costs one Map lookup; a string that cannot hold a
- * secret costs one regex scan; nothing is allocated for a clean record
+ * secret costs one pass over its characters; nothing is allocated for a clean record
  * (bench: `npx node bench/redaction.ts`).
  */
 export class RedactionProcessor extends ChainedProcessor {
   readonly #walk: RedactionWalk;
+  /** For structured bodies, which the SDK does not truncate: strings are cut at the value length limit too. */
+  readonly #bodyWalk: RedactionWalk;
   readonly #maxBodyBytes: number;
   readonly #onRedacted: ((count: number) => void) | undefined;
   readonly #diagnostics: DiagnosticReporter | undefined;
@@ -60,6 +62,17 @@ export class RedactionProcessor extends ChainedProcessor {
       redacted: 0,
     };
     this.#walk = walk;
+    const bodyWalk: RedactionWalk = {
+      rules,
+      fixString: (text) => {
+        const cut = truncateUtf16(text, valueLimit);
+        if (cut === text) return walk.fixString(text);
+        return rules === undefined ? cut : rules.removeCutSecretTail(cut, () => bodyWalk.redacted++);
+      },
+      maxDepth: DEFAULT_NORMALIZE_LIMITS.maxDepth,
+      redacted: 0,
+    };
+    this.#bodyWalk = bodyWalk;
     this.#maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#onRedacted = settings.onRedacted;
     this.#diagnostics = settings.diagnostics;
@@ -84,17 +97,20 @@ export class RedactionProcessor extends ChainedProcessor {
     const walk = this.#walk;
     walk.redacted = 0;
     const body = logRecord.body;
-    if (body !== undefined && body !== null) {
-      let bounded = body as AnyValue;
-      if (typeof body === 'string') {
-        const cut = truncateUtf8(body, this.#maxBodyBytes);
-        bounded =
-          cut !== body && walk.rules !== undefined
-            ? walk.rules.removeCutSecretTail(cut, () => walk.redacted++)
-            : cut;
-      }
+    if (typeof body === 'string') {
+      const cut = truncateUtf8(body, this.#maxBodyBytes);
+      const bounded =
+        cut !== body && walk.rules !== undefined
+          ? walk.rules.removeCutSecretTail(cut, () => walk.redacted++)
+          : cut;
       const redacted = redactValue(bounded, walk, 1);
       if (redacted !== body) logRecord.body = redacted;
+    } else if (body !== undefined && body !== null) {
+      const bodyWalk = this.#bodyWalk;
+      bodyWalk.redacted = 0;
+      const redacted = redactValue(body as AnyValue, bodyWalk, 1);
+      if (redacted !== body) logRecord.body = redacted;
+      walk.redacted += bodyWalk.redacted;
     }
     const attributes = logRecord.attributes;
     for (const key of Object.keys(attributes)) {

@@ -193,6 +193,19 @@ describe('secrets and limits', () => {
   });
 });
 
+describe('structured bodies from the OTel Logs API', () => {
+  test('strings in a structured body are bounded by the value length limit, and secrets at the cut go too', async () => {
+    const { records } = await capture(
+      (logging) =>
+        logging.loggerProvider.getLogger('raw').emit({
+          body: { text: 'x'.repeat(100), nested: [`${'y'.repeat(20)} Bearer abcdefghijklmnop`] },
+        }),
+      { limits: { attributeValueLengthLimit: 32 } },
+    );
+    assert.deepEqual(records[0]?.body, { text: 'x'.repeat(32), nested: [`${'y'.repeat(20)} Bearer `] });
+  });
+});
+
 describe('hash mode', () => {
   test('equal secrets get equal keyed hashes; different keys give different hashes; nothing is revealed', async () => {
     const hashKey = 'a-long-enough-shared-key';
