@@ -59,9 +59,16 @@ export class RedactionRules {
     return secret;
   }
 
-  /** The replacement for a whole secret value (`[REDACTED]`, or its keyed hash). */
+  /**
+   * The replacement for a whole secret value (`[REDACTED]`, or its keyed hash). An HTTP auth
+   * scheme stays readable (`Bearer [REDACTED…]`), and the hash covers the credential alone, so
+   * a token hashes the same under `authorization` as inside a message.
+   */
   replacement(secret: string): string {
-    return this.#replace(secret);
+    const scheme = AUTH_SCHEME.exec(secret);
+    return scheme === null
+      ? this.#replace(secret)
+      : `${scheme[1]}${this.#replace(secret.slice(scheme[0].length))}`;
   }
 
   /**
@@ -109,6 +116,9 @@ export class RedactionRules {
     });
   }
 }
+
+/** `Bearer `, `Basic `… before a credential (group 1 keeps the scheme and one space). */
+const AUTH_SCHEME = /^((?:bearer|basic|digest|negotiate|token)\s)\s*(?=\S)/i;
 
 /**
  * The start of a bearer token, a JWT or a card number at the very end of a string; group 1 is

@@ -93,7 +93,8 @@ export function customPattern(source: string | RegExp, index: number): ValuePatt
   const regex =
     typeof source === 'string'
       ? new RegExp(source, 'g')
-      : new RegExp(source.source, source.flags.includes('g') ? source.flags : `${source.flags}g`);
+      : // Sticky would only match at consecutive positions; global is what "every match" means.
+        new RegExp(source.source, `${source.flags.replace(/[gy]/g, '')}g`);
   return { name: `custom[${index}]`, regex, secretGroup: 0, feature: 0 };
 }
 

@@ -36,7 +36,7 @@ describe('redaction by key', () => {
       }),
     );
     const attributes = records[0]?.attributes ?? {};
-    assert.equal(attributes['Authorization'], '[REDACTED]');
+    assert.equal(attributes['Authorization'], 'Basic [REDACTED]', 'the auth scheme stays readable');
     assert.deepEqual(attributes['user'], {
       name: 'ada',
       PASSWORD: '[REDACTED]',
@@ -238,6 +238,20 @@ describe('hash mode', () => {
     );
   });
 
+  test('a token hashes the same under an authorization key as inside a message', async () => {
+    const { records } = await capture(
+      (logging) => {
+        const log = logging.getLogger('http');
+        log.info('outgoing', { 'http.request.header.authorization': 'Bearer tok-abcdefghijklmnop' });
+        log.info('retrying with Bearer tok-abcdefghijklmnop');
+      },
+      { redaction: { mode: 'hash', hashKey: 'correlation-key-0123456789' } },
+    );
+    const fromKey = String(records[0]?.attributes['http.request.header.authorization']);
+    assert.match(fromKey, /^Bearer \[REDACTED:hmac:[0-9a-f]{16}\]$/);
+    assert.equal(records[1]?.body, `retrying with ${fromKey}`);
+  });
+
   test('LOGWEAVE_REDACTION_MODE and LOGWEAVE_REDACTION_HASH_KEY configure hashing', async () => {
     const emit = (logging: Logging): void => logging.getLogger('x').info('a', { token: 't' });
     const env = { LOGWEAVE_REDACTION_MODE: 'hash', LOGWEAVE_REDACTION_HASH_KEY: 'k'.repeat(32) };
@@ -270,8 +284,8 @@ describe('records that did not come through the facade', () => {
         attributes: { 'http.request.header.authorization': 'Bearer abcdefgh12345678', note: JWT },
       });
     });
-    assert.deepEqual(records[0]?.body, { msg: 'login', headers: { authorization: '[REDACTED]' } });
-    assert.equal(records[0]?.attributes['http.request.header.authorization'], '[REDACTED]');
+    assert.deepEqual(records[0]?.body, { msg: 'login', headers: { authorization: 'Bearer [REDACTED]' } });
+    assert.equal(records[0]?.attributes['http.request.header.authorization'], 'Bearer [REDACTED]');
     assert.equal(records[0]?.attributes['note'], '[REDACTED]');
   });
 });
