@@ -28,3 +28,16 @@ export function readRedactionEnvironment(env: Environment): RedactionOptions {
   }
   return options;
 }
+
+/**
+ * `options` with `hashKey` made non-enumerable: still readable as `options.hashKey`, but left out
+ * of `JSON.stringify`, `console.log` and spreads, so printing `logging.resolvedOptions` does not
+ * leak the key that protects every hashed value.
+ */
+export function hideHashKey(options: RedactionOptions): RedactionOptions {
+  const { hashKey, ...visible } = options;
+  if (hashKey !== undefined) {
+    Object.defineProperty(visible, 'hashKey', { value: hashKey, enumerable: false, writable: false });
+  }
+  return visible;
+}

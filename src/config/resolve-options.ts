@@ -15,7 +15,7 @@ import type {
 } from './logging-options.ts';
 import { LogweaveConfigError } from './logweave-config-error.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
-import { readRedactionEnvironment } from './redaction-env.ts';
+import { hideHashKey, readRedactionEnvironment } from './redaction-env.ts';
 import type { RedactionOptions } from './redaction-options.ts';
 import type { SamplingOptions } from './sampling-options.ts';
 import type { SeverityName } from './severity.ts';
@@ -150,7 +150,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
       maxLength: requestId.maxLength ?? DEFAULTS.requestIdMaxLength,
     },
     sampling: fromCode.sampling ?? fromFile.sampling,
-    redaction: { ...fromEnv.redaction, ...fromFile.redaction, ...fromCode.redaction },
+    redaction: hideHashKey({ ...fromEnv.redaction, ...fromFile.redaction, ...fromCode.redaction }),
     delivery: resolveDelivery({ ...fromEnv.delivery, ...fromFile.delivery, ...fromCode.delivery }),
     configPath,
     handleSignals: pick('handleSignals') ?? DEFAULTS.handleSignals,
