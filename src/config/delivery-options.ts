@@ -23,7 +23,7 @@ export interface DeliveryOptions {
    * Env: `LOGWEAVE_SPOOL_REPLAY_BACKOFF`. Default: 1000 ms.
    */
   replayInitialBackoffMillis?: number;
-  /** Longest wait between two replay attempts. Env: `LOGWEAVE_SPOOL_REPLAY_MAX_BACKOFF`. Default: 10000 ms. */
+  /** Longest wait between two replay attempts. Env: `LOGWEAVE_SPOOL_REPLAY_MAX_BACKOFF`. Default: 5000 ms. */
   replayMaxBackoffMillis?: number;
   /**
    * On an uncaught exception or unhandled rejection that would end the process, log it as FATAL

@@ -46,7 +46,7 @@ export const DEFAULTS = {
   diagnosticIntervalMillis: 60_000,
   spoolMaxBytes: 100 * 1024 * 1024,
   replayInitialBackoffMillis: 1000,
-  replayMaxBackoffMillis: 10_000,
+  replayMaxBackoffMillis: 5000,
   handleUncaughtErrors: true,
 } as const;
 

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  readSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -33,10 +34,13 @@ interface Segment {
   bytes: number;
   /** Records in frames not yet delivered. */
   pendingRecords: number;
-  /** Loaded lazily once the segment is sealed and replay reaches it. */
-  frames?: SpoolFrame[];
+  /** Where the frames are, loaded once the segment is sealed and replay reaches it. */
+  frames?: FrameIndex[];
   cursor: number;
 }
+
+/** A frame's place in its segment; the payload is read only when the frame is sent. */
+type FrameIndex = Omit<SpoolFrame, 'payload'>;
 
 /** One frame waiting to be replayed, and how to mark it done. */
 export interface SpooledBatch {
@@ -69,7 +73,7 @@ export class DiskSpool {
     this.dir = options.dir;
     this.#maxBytes = options.maxBytes;
     // Eviction works per segment, so segments are a small share of the budget.
-    this.#segmentBytes = Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(options.maxBytes / 8)));
+    this.#segmentBytes = Math.max(64 * 1024, Math.min(1024 * 1024, Math.floor(options.maxBytes / 8)));
     this.#events = options.events;
     mkdirSync(this.dir, { recursive: true });
     this.#adoptLeftovers();
@@ -126,10 +130,17 @@ export class DiskSpool {
         this.#remove(segment);
         continue;
       }
+      const payload = this.#readPayload(segment, frame);
+      if (payload === undefined) {
+        // Damaged since it was indexed (edited or truncated by hand): skipped, never sent.
+        this.#events.damaged(frame.recordCount, frame.size, segment.name);
+        this.#settle(segment, frame);
+        continue;
+      }
       return {
         recordCount: frame.recordCount,
         contentType: frame.contentType,
-        payload: frame.payload,
+        payload,
         settle: () => this.#settle(segment, frame),
       };
     }
@@ -141,7 +152,23 @@ export class DiskSpool {
     this.#seal();
   }
 
-  #settle(segment: Segment, frame: SpoolFrame): void {
+  /** Reads and re-checks one frame, so replay holds one request in memory, not a segment. */
+  #readPayload(segment: Segment, frame: FrameIndex): Buffer | undefined {
+    try {
+      const bytes = Buffer.allocUnsafe(frame.size);
+      const fd = openSync(segment.path, 'r');
+      try {
+        if (readSync(fd, bytes, 0, frame.size, frame.offset) !== frame.size) return undefined;
+      } finally {
+        closeSync(fd);
+      }
+      return decodeSegment(bytes).frames[0]?.payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #settle(segment: Segment, frame: FrameIndex): void {
     if (frame.delivered) return;
     frame.delivered = true;
     segment.pendingRecords -= frame.recordCount;
@@ -205,7 +232,7 @@ export class DiskSpool {
     }
   }
 
-  #load(segment: Segment, reportDamage: boolean): SpoolFrame[] {
+  #load(segment: Segment, reportDamage: boolean): FrameIndex[] {
     let data: Buffer;
     try {
       data = readFileSync(segment.path);
@@ -220,7 +247,7 @@ export class DiskSpool {
       (sum, frame) => sum + (frame.delivered ? 0 : frame.recordCount),
       0,
     );
-    return decoded.frames;
+    return decoded.frames.map(({ payload: _payload, ...index }) => index);
   }
 
   /** Adopts this directory's segments whose writer is gone (including a previous run of this pid). */

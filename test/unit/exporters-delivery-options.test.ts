@@ -24,7 +24,7 @@ describe('delivery options', () => {
     assert.equal(delivery.spoolMaxBytes, 104_857_600);
     assert.equal(delivery.spoolMaxBytes, DEFAULTS.spoolMaxBytes);
     assert.equal(delivery.replayInitialBackoffMillis, 1000);
-    assert.equal(delivery.replayMaxBackoffMillis, 10_000);
+    assert.equal(delivery.replayMaxBackoffMillis, 5000);
     assert.equal(delivery.handleUncaughtErrors, true);
   });
 
