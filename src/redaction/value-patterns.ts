@@ -38,11 +38,14 @@ export const JWT_PATTERN: ValuePattern = {
 /**
  * Card numbers: 13 to 19 digits, optionally grouped by spaces or hyphens, starting with a
  * card-network digit (2–6) and passing the Luhn check (see `redactCardNumbers`). The regex finds
- * runs of at least 13 digits not inside a decimal number; the run is then searched for cards.
+ * runs of digits, either unbroken or in groups of at most 6 (cards are printed 4-4-4-4, 4-6-5…),
+ * not inside a decimal number and not touching a letter or another hyphenated group, so the
+ * digit groups of a UUID (8-4-4-4-12 hex) are never taken for a card; the run is then searched
+ * for cards.
  */
 export const CARD_NUMBER_PATTERN: ValuePattern = {
   name: 'card',
-  regex: /(?<![\d.])\d(?:[ -]?\d){12,}/g,
+  regex: /(?<![A-Za-z0-9.]|[A-Za-z]-)(?:\d{13,}|\d{1,6}(?:[ -]\d{1,6})+)(?![A-Za-z0-9]|-[A-Za-z0-9])/g,
   secretGroup: 0,
   feature: TEXT_FEATURE.digits,
   rewrite: redactCardNumbers,
