@@ -24,7 +24,6 @@ describe('Express → Fastify → Express over loopback, no tracing SDK', () => 
           otlp: { url: receiver.url },
           handleSignals: false,
           batch: { maxQueueSize: 10_000, scheduledDelayMillis: 50 },
-          redaction: { defaultPatterns: false },
         }),
       request,
     );

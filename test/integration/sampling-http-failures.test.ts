@@ -18,7 +18,6 @@ describe('sampling with a real server and a real OTLP receiver', () => {
       level: 'debug',
       handleSignals: false,
       batch: { maxQueueSize: 50_000, maxExportBatchSize: 1_000, scheduledDelayMillis: 20 },
-      redaction: { defaultPatterns: false },
       sampling: {
         default: { debug: 0, info: 0 },
         modules: { sampled: { info: 1 } },

@@ -135,7 +135,6 @@ describe('config reload', () => {
       level: 'debug',
       handleSignals: false,
       batch: { maxQueueSize: 200_000, maxExportBatchSize: 10_000, scheduledDelayMillis: 10 },
-      redaction: { defaultPatterns: false },
     });
     const log = logging.getLogger('orders');
     let stop = false;

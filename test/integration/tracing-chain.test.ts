@@ -26,7 +26,6 @@ describe('Express → Fastify → Express with the tracing SDK and HTTP/undici i
           otlp: { url: receiver.url },
           handleSignals: false,
           batch: { maxQueueSize: 10_000, scheduledDelayMillis: 50 },
-          redaction: { defaultPatterns: false },
         }),
       instrumentedHttp.request,
     );

@@ -21,8 +21,6 @@ function memoryLogging(sampling: SamplingOptions) {
     handleSignals: false,
     level: 'debug',
     batch: { maxQueueSize: 100_000, maxExportBatchSize: 10_000 },
-    // Request ids are UUIDs; keep redaction from touching them in assertions.
-    redaction: { defaultPatterns: false },
     sampling,
   });
   return {

@@ -18,9 +18,6 @@ export function memoryLogging(
     exporter,
     handleSignals: false,
     batch: { maxQueueSize: 100_000, maxExportBatchSize: 2_000, scheduledDelayMillis: 20 },
-    // The built-in card-number pattern matches digit runs inside UUID request ids
-    // ("b430-4131-8891-33…" is Luhn-valid) and rewrites request.id; reported to the redaction area.
-    redaction: { defaultPatterns: false },
     ...options,
   });
   return {
