@@ -9,7 +9,7 @@ export interface ServerHandle {
   variant: HttpVariant;
   url: string;
   /** Asks the server to drain its logger; resolves with the records its exporter has seen so far. */
-  flush(): Promise<{ exportedRecords: number; diagnostics: string[] }>;
+  flush(): Promise<Omit<Extract<ServerMessage, { type: 'flushed' }>, 'type'>>;
   close(): Promise<void>;
 }
 
@@ -69,7 +69,8 @@ export async function startServerProcess(
       send({ type: 'flush' });
       const message = await reply;
       if (message.type !== 'flushed') throw new Error(message.reason);
-      return { exportedRecords: message.exportedRecords, diagnostics: message.diagnostics };
+      const { type: _type, ...flushed } = message;
+      return flushed;
     },
     close() {
       return new Promise((resolve) => {

@@ -7,6 +7,11 @@
 import { NotAvailableYet, startServer } from './servers.ts';
 import { isHttpVariant, type RunnerMessage, type ServerMessage } from './variants.ts';
 
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
 function send(message: ServerMessage): void {
   process.send?.(message);
 }
@@ -27,6 +32,9 @@ try {
           type: 'flushed',
           exportedRecords: server.pipeline?.exporter.records ?? 0,
           diagnostics: server.pipeline?.diagnostics ?? [],
+          rssBytes: process.memoryUsage.rss(),
+          heapUsedBytes: process.memoryUsage().heapUsed,
+          cpuMicros: cpuMicros(),
         }),
       );
     } else if (message.type === 'close') {

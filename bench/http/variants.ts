@@ -21,7 +21,15 @@ export function isHttpVariant(name: string): name is HttpVariant {
 export type ServerMessage =
   | { type: 'listening'; port: number }
   | { type: 'unavailable'; reason: string }
-  | { type: 'flushed'; exportedRecords: number; diagnostics: string[] };
+  | {
+      type: 'flushed';
+      exportedRecords: number;
+      diagnostics: string[];
+      rssBytes: number;
+      heapUsedBytes: number;
+      /** User + system CPU time the server process used so far, in microseconds. */
+      cpuMicros: number;
+    };
 
 /** Messages from the runner to a server process. */
 export type RunnerMessage = { type: 'flush' } | { type: 'close' };

@@ -20,7 +20,20 @@ const SAMPLED_SHARE_CEILING = 0.3;
 interface VariantSamples {
   requestsPerSecond: number[];
   recordsPerRequest: number[];
+  /** Server CPU time per request: less sensitive to a busy machine than the rate itself. */
+  cpuMicrosPerRequest: number[];
+  peakRssBytes: number;
   problems: string[];
+}
+
+function emptySamples(): VariantSamples {
+  return {
+    requestsPerSecond: [],
+    recordsPerRequest: [],
+    cpuMicrosPerRequest: [],
+    peakRssBytes: 0,
+    problems: [],
+  };
 }
 
 /** Relative goals of issue 5: logweave at 10 % INFO against bare, and against the framework's usual logger. */
@@ -55,9 +68,10 @@ async function measure(server: ServerHandle, seconds: number, samples: VariantSa
   const after = await server.flush();
   const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   samples.requestsPerSecond.push(load.requests.total / elapsedSeconds);
-  samples.recordsPerRequest.push(
-    (after.exportedRecords - before.exportedRecords) / Math.max(1, load.requests.total),
-  );
+  const requests = Math.max(1, load.requests.total);
+  samples.recordsPerRequest.push((after.exportedRecords - before.exportedRecords) / requests);
+  samples.cpuMicrosPerRequest.push((after.cpuMicros - before.cpuMicros) / requests);
+  samples.peakRssBytes = Math.max(samples.peakRssBytes, after.rssBytes);
   const failures = load.errors + load.timeouts + load.non2xx;
   if (failures > 0) samples.problems.push(`${failures} failed requests`);
   if (after.diagnostics.length > before.diagnostics.length) {
@@ -80,11 +94,9 @@ export async function httpScenario(settings: BenchSettings): Promise<ScenarioRep
     if ('unavailable' in started) unavailable.set(variant, started.unavailable);
     else servers.push(started);
   }
-  const samples = new Map<HttpVariant, VariantSamples>(
-    servers.map((s) => [s.variant, { requestsPerSecond: [], recordsPerRequest: [], problems: [] }]),
-  );
+  const samples = new Map<HttpVariant, VariantSamples>(servers.map((s) => [s.variant, emptySamples()]));
   try {
-    const warmup: VariantSamples = { requestsPerSecond: [], recordsPerRequest: [], problems: [] };
+    const warmup = emptySamples();
     for (const server of servers) await measure(server, warmupSeconds, warmup);
     for (let round = 0; round < rounds; round++) {
       for (let offset = 0; offset < servers.length; offset++) {
@@ -108,10 +120,13 @@ export async function httpScenario(settings: BenchSettings): Promise<ScenarioRep
     const framework = FRAMEWORKS.find((f) => variant.startsWith(f.name))!;
     const bare = medianRps(framework.bare)!;
     const rps = median(measured.requestsPerSecond);
-    const notes: string[] = [];
+    const notes: string[] = [
+      `server ${median(measured.cpuMicrosPerRequest).toFixed(1)} µs CPU/request`,
+      `RSS ${(measured.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    ];
     if (variant.includes('logweave')) {
       const perRequest = median(measured.recordsPerRequest);
-      notes.push(`${perRequest.toFixed(3)} records exported per request`);
+      notes.push(`${perRequest.toFixed(3)} records exported/request`);
       if (variant.includes('10 %') && perRequest > SAMPLED_SHARE_CEILING) {
         measured.problems.push(
           'the 10 % policy kept nearly every record: the sampling policy is not in the tree yet',
