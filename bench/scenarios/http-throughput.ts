@@ -85,15 +85,16 @@ async function measure(server: ServerHandle, seconds: number, samples: VariantSa
  */
 export async function httpScenario(settings: BenchSettings): Promise<ScenarioReport> {
   const warmupSeconds = settings.quick ? 0.5 : 1.5;
-  const roundSeconds = settings.quick ? 0.5 : 2.5;
+  const roundSeconds = settings.quick ? 0.5 : 2;
   const rounds = settings.quick ? 1 : 5;
   const servers: ServerHandle[] = [];
   const unavailable = new Map<HttpVariant, string>();
-  for (const variant of HTTP_VARIANTS) {
-    const started = await startServerProcess(variant);
-    if ('unavailable' in started) unavailable.set(variant, started.unavailable);
-    else servers.push(started);
-  }
+  // Started together (start-up is module loading, nothing is measured yet), kept in the listed order.
+  const started = await Promise.all(HTTP_VARIANTS.map((variant) => startServerProcess(variant)));
+  started.forEach((handle, index) => {
+    if ('unavailable' in handle) unavailable.set(HTTP_VARIANTS[index]!, handle.unavailable);
+    else servers.push(handle);
+  });
   const samples = new Map<HttpVariant, VariantSamples>(servers.map((s) => [s.variant, emptySamples()]));
   try {
     const warmup = emptySamples();
