@@ -9,13 +9,22 @@ import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '../../src/index.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { startOtlpReceiver as startReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/delivery-child.ts', import.meta.url));
 const spoolDirs: string[] = [];
-after(() => {
+const receivers: OtlpReceiver[] = [];
+after(async () => {
   for (const dir of spoolDirs) rmSync(dir, { recursive: true, force: true });
+  // A failed assertion skips a test's own close(); an open server would keep the file running.
+  await Promise.all(receivers.map((receiver) => receiver.close()));
 });
+
+async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const receiver = await startReceiver();
+  receivers.push(receiver);
+  return receiver;
+}
 
 function newSpoolDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'logweave-exit-'));
@@ -142,6 +151,21 @@ describe('exit paths of a logging process', { timeout: 120_000 }, () => {
     assert.equal(code, null);
     assert.equal(signal, 'SIGINT');
     assert.equal(uniqueIndexes(receiver).size, lines);
+    await receiver.close();
+  });
+
+  test('the event loop runs dry (beforeExit): queued records are flushed before the process ends', async () => {
+    const receiver = await startOtlpReceiver();
+    const lines = 150;
+    const child = startChild({
+      MODE: 'natural',
+      LINES: String(lines),
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+    });
+    const { code } = await child.exit;
+    assert.equal(code, 0);
+    assert.equal(uniqueIndexes(receiver).size, lines);
+    assert.equal(receiver.records.length, lines);
     await receiver.close();
   });
 
