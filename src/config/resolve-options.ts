@@ -89,7 +89,14 @@ export interface ResolvedOptions {
 export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
   const env: Environment = options.env ?? process.env;
   // `config` names the file; it is not part of the file's own shape, so it is checked here.
-  const { exporter: exporterOption, meterProvider, diagnosticWriter, env: _env, config, ...serializable } = options;
+  const {
+    exporter: exporterOption,
+    meterProvider,
+    diagnosticWriter,
+    env: _env,
+    config,
+    ...serializable
+  } = options;
   if (config !== undefined && (typeof config !== 'string' || config.trim() === '')) {
     throw new LogweaveConfigError('options.config', 'the path of a YAML or JSON file', config);
   }

@@ -30,17 +30,24 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
     test('delivers trace id, span id, request.id, service.name, severity, body and attributes', async () => {
       const log = logging.getLogger('payments.stripe');
       let spanId = '';
-      await runWithRequestContext({ headers: { traceparent: TRACEPARENT, 'x-request-id': 'req-42' } }, async () => {
-        await Promise.resolve();
-        log.info('charge created', { amount: 1999, currency: 'EUR', big: 2 ** 40, nested: { ok: true } });
-        log.warn('slow upstream', { latencyMs: 812.5 });
-        spanId = (await import('../../src/index.ts')).getRequestContext().spanId;
-      });
+      await runWithRequestContext(
+        { headers: { traceparent: TRACEPARENT, 'x-request-id': 'req-42' } },
+        async () => {
+          await Promise.resolve();
+          log.info('charge created', { amount: 1999, currency: 'EUR', big: 2 ** 40, nested: { ok: true } });
+          log.warn('slow upstream', { latencyMs: 812.5 });
+          spanId = (await import('../../src/index.ts')).getRequestContext().spanId;
+        },
+      );
       log.info('outside any request');
       await logging.forceFlush();
       const records = await receiver.waitForRecords(3);
 
-      assert.ok(receiver.requests.every((r) => r.contentType.includes(protocol === 'http/json' ? 'json' : 'protobuf')));
+      assert.ok(
+        receiver.requests.every((r) =>
+          r.contentType.includes(protocol === 'http/json' ? 'json' : 'protobuf'),
+        ),
+      );
       const [charge, slow, outside] = records;
       assert.ok(charge && slow && outside);
       assert.equal(charge.serviceName, 'checkout');

@@ -51,7 +51,10 @@ describe('options, env vars and defaults', () => {
       },
     });
     assert.equal(options.serviceName, 'orders');
-    assert.deepEqual(options.resourceAttributes, { 'deployment.environment.name': 'prod', team: 'pay ments' });
+    assert.deepEqual(options.resourceAttributes, {
+      'deployment.environment.name': 'prod',
+      team: 'pay ments',
+    });
     assert.equal(options.otlp.url, 'http://collector:4318/v1/logs');
     assert.equal(options.otlp.protocol, 'http/json');
     assert.deepEqual(options.otlp.headers, { authorization: 'Bearer x' });
@@ -78,7 +81,12 @@ describe('options, env vars and defaults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'logweave-config-'));
     const file = join(dir, 'logweave.yaml');
     writeFileSync(file, 'serviceName: from-file\nlevel: debug\nbatch:\n  maxQueueSize: 300\n');
-    const env = { OTEL_SERVICE_NAME: 'from-env', LOGWEAVE_LEVEL: 'warn', OTEL_BLRP_SCHEDULE_DELAY: '5', LOGWEAVE_CONFIG: file };
+    const env = {
+      OTEL_SERVICE_NAME: 'from-env',
+      LOGWEAVE_LEVEL: 'warn',
+      OTEL_BLRP_SCHEDULE_DELAY: '5',
+      LOGWEAVE_CONFIG: file,
+    };
     const fromFile = resolved({ env });
     assert.equal(fromFile.serviceName, 'from-file');
     assert.equal(fromFile.level, 'debug');
@@ -94,8 +102,14 @@ describe('options, env vars and defaults', () => {
     assert.equal(error.path, 'env:OTEL_BLRP_MAX_QUEUE_SIZE');
     assert.match(error.message, /expected an integer/);
     assert.equal(configError({ env: { OTEL_LOGS_EXPORTER: 'zipkin' } }).path, 'env:OTEL_LOGS_EXPORTER');
-    assert.equal(configError({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }).path, 'env:OTEL_EXPORTER_OTLP_PROTOCOL');
-    assert.equal(configError({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' } }).path, 'env:OTEL_EXPORTER_OTLP_ENDPOINT');
+    assert.equal(
+      configError({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }).path,
+      'env:OTEL_EXPORTER_OTLP_PROTOCOL',
+    );
+    assert.equal(
+      configError({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' } }).path,
+      'env:OTEL_EXPORTER_OTLP_ENDPOINT',
+    );
   });
 
   test('invalid options name the field path, the expectation and what was found', () => {

@@ -3,7 +3,10 @@ import { describe, test } from 'node:test';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { createLogging, type LoggingOptions } from '../../src/index.ts';
 
-async function capture(emit: (logging: ReturnType<typeof createLogging>) => void, options: LoggingOptions = {}) {
+async function capture(
+  emit: (logging: ReturnType<typeof createLogging>) => void,
+  options: LoggingOptions = {},
+) {
   const exporter = new InMemoryLogRecordExporter();
   const logging = createLogging({ exporter, handleSignals: false, env: {}, ...options });
   emit(logging);
