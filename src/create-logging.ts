@@ -1,12 +1,11 @@
-import { ROOT_CONTEXT, trace, isSpanContextValid, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { LoggingOptions } from './config/logging-options.ts';
 import { resolveOptions, type ResolvedOptions } from './config/resolve-options.ts';
 import { SEVERITY_NUMBER_BY_NAME } from './config/severity.ts';
 import { ensureContextManager } from './context/context-manager.ts';
-import { generateSpanId } from './context/ids.ts';
-import { acceptRequestId } from './context/request-id.ts';
+import { processContextFrom } from './context/process-context.ts';
 import {
   createRequestContext,
   runWithRequestContext,
@@ -15,16 +14,17 @@ import {
   type RequestContextInput,
   type RequestIdSettings,
 } from './context/request-context.ts';
-import { recordGetter, w3cPropagator } from './context/w3c-carrier.ts';
 import { DiagnosticReporter } from './diagnostics/diagnostic-reporter.ts';
+import { internalErrorReporter, reportPipelineDrops } from './diagnostics/drop-diagnostics.ts';
 import { createExporter } from './exporters/create-exporter.ts';
+import { boundedBy } from './lifecycle/bounded-by.ts';
 import { registerExitHooks } from './lifecycle/exit-hooks.ts';
 import { exportBudgetMillis } from './lifecycle/flush-budget.ts';
 import { PendingRecords } from './lifecycle/pending-records.ts';
 import { registerSignalFlush } from './lifecycle/signal-handlers.ts';
 import { registerUncaughtErrorHandler } from './lifecycle/uncaught-errors.ts';
 import { Logger } from './logger.ts';
-import { ContextProcessor, type ProcessContext } from './processors/context-processor.ts';
+import { ContextProcessor } from './processors/context-processor.ts';
 import { DiscardProcessor } from './processors/discard-processor.ts';
 import { LoggingStats, type StatsSnapshot } from './processors/logging-stats.ts';
 import { createQueueDropMeterProvider } from './processors/queue-drop-meter.ts';
@@ -106,31 +106,13 @@ export function createLogging(options: LoggingOptions = {}): Logging {
             selfObsMeterProvider: createQueueDropMeterProvider(stats),
           }),
         );
-  stats.onDrop((reason, count) => {
-    if (reason === 'queue_full') {
-      diagnostics.report(
-        'queue_full',
-        `the batch queue is full (maxQueueSize ${resolved.batch.maxQueueSize}); ${count} records dropped now, ` +
-          `${stats.droppedCount('queue_full')} so far. Raise OTEL_BLRP_MAX_QUEUE_SIZE or sample more.`,
-      );
-    } else if (reason === 'buffer_overflow') {
-      diagnostics.report(
-        'buffer_overflow',
-        `the sampling error buffer reached a limit (maxRecords, maxBytes, maxTotalBytes or maxAgeMillis); ` +
-          `${count} held records dropped now, ${stats.droppedCount('buffer_overflow')} so far. ` +
-          'Raise sampling.errorBuffer limits or log less per request.',
-      );
-    }
-  });
+  reportPipelineDrops(stats, diagnostics, resolved);
+  const reportInternalError = internalErrorReporter(diagnostics);
 
-  const processContext = processContextFrom(resolved);
+  const processContext = processContextFrom(resolved.inheritedContext);
   const sampling = new SamplingProcessor(terminal, resolved.sampling, stats, {
     processSpanContext: processContext?.spanContext,
-    reportError: (where, error) =>
-      diagnostics.report(
-        'internal_error',
-        `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
-      ),
+    reportError: reportInternalError,
   });
   const readStats = (): StatsSnapshot => {
     sampling.drainCounters();
@@ -173,12 +155,6 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     }),
   });
 
-  const reportInternalError = (where: string, error: unknown): void => {
-    diagnostics.report(
-      'internal_error',
-      `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  };
   const loggers = new Map<string, Logger>();
   const withTimeout = (work: Promise<void>, what: string): Promise<void> =>
     boundedBy(work, resolved.shutdownTimeoutMillis, () =>
@@ -263,39 +239,4 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   }
 
   return logging;
-}
-
-/** Resolves when `work` does or after `timeoutMillis`, whichever is first; never rejects. */
-function boundedBy(work: Promise<void>, timeoutMillis: number, onTimeout: () => void): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      onTimeout();
-      resolve();
-    }, timeoutMillis);
-    timer.unref();
-    work.then(
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-    );
-  });
-}
-
-/** A child started with `contextToEnv()` continues its parent's trace outside any request. */
-function processContextFrom(resolved: ResolvedOptions): ProcessContext | undefined {
-  const inherited = resolved.inheritedContext;
-  if (inherited?.traceparent === undefined) return undefined;
-  const carrier: Record<string, string> = { traceparent: inherited.traceparent };
-  if (inherited.tracestate !== undefined) carrier['tracestate'] = inherited.tracestate;
-  const parent = trace.getSpanContext(w3cPropagator.extract(ROOT_CONTEXT, carrier, recordGetter));
-  if (parent === undefined || !isSpanContextValid(parent)) return undefined;
-  return {
-    spanContext: { ...parent, spanId: generateSpanId(), isRemote: false },
-    requestId: acceptRequestId(inherited.requestId),
-  };
 }
