@@ -15,7 +15,7 @@ import {
   type RequestIdSettings,
 } from './context/request-context.ts';
 import { DiagnosticReporter } from './diagnostics/diagnostic-reporter.ts';
-import { internalErrorReporter, reportPipelineDrops } from './diagnostics/drop-diagnostics.ts';
+import { internalErrorReporter, reportPipelineDrops } from './diagnostics/pipeline-diagnostics.ts';
 import { createExporter } from './exporters/create-exporter.ts';
 import { boundedBy } from './lifecycle/bounded-by.ts';
 import { registerExitHooks } from './lifecycle/exit-hooks.ts';

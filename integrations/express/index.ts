@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logging } from '../../src/create-logging.ts';
+import { internalErrorReporter } from '../../src/diagnostics/pipeline-diagnostics.ts';
 import { resolveHttpOptions, type HttpIntegrationOptions } from '../../src/http/http-options.ts';
 import { ServerRequest, serverRequestOf, type HttpIntegration } from '../../src/http/server-request.ts';
 
@@ -74,10 +75,7 @@ export function logweaveExpress(
         originalUrl: () => req.originalUrl,
       });
     } catch (fault) {
-      logging.diagnostics.report(
-        'internal_error',
-        `starting a request context failed: ${fault instanceof Error ? fault.message : String(fault)}`,
-      );
+      internalErrorReporter(logging.diagnostics)('starting a request context', fault);
       next();
       return;
     }

@@ -7,6 +7,7 @@ import fastifyPlugin from 'fastify-plugin';
 import { LogweaveConfigError } from '../../src/config/logweave-config-error.ts';
 import type { RequestContext } from '../../src/context/request-context.ts';
 import type { Logging } from '../../src/create-logging.ts';
+import { internalErrorReporter } from '../../src/diagnostics/pipeline-diagnostics.ts';
 import {
   resolveHttpOptions,
   type HttpIntegrationOptions,
@@ -76,10 +77,7 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
         originalUrl: () => request.url,
       });
     } catch (fault) {
-      logging.diagnostics.report(
-        'internal_error',
-        `starting a request context failed: ${fault instanceof Error ? fault.message : String(fault)}`,
-      );
+      internalErrorReporter(logging.diagnostics)('starting a request context', fault);
       next();
       return;
     }

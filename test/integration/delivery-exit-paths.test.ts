@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '../../src/index.ts';
 import { startOtlpReceiver as startReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+import { closedPortUrl } from '../helpers/closed-port.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/delivery-child.ts', import.meta.url));
 const spoolDirs: string[] = [];
@@ -30,15 +30,6 @@ function newSpoolDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'logweave-exit-'));
   spoolDirs.push(dir);
   return dir;
-}
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${address.port}/v1/logs`;
 }
 
 interface Child {

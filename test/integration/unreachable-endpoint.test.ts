@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { createLogging } from '../../src/index.ts';
-
-async function closedPortUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address === 'object');
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${address.port}/v1/logs`;
-}
+import { closedPortUrl } from '../helpers/closed-port.ts';
 
 test('nothing listening at the OTLP endpoint: one stderr line says where and how to change it', async () => {
   const url = await closedPortUrl();
