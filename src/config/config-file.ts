@@ -52,6 +52,15 @@ function nestsTooDeep(text: string): boolean {
  * Throws `LogweaveConfigError` with the file name in the path; never returns partial data.
  */
 export function loadConfigFile(path: string): SerializableOptions {
+  return parseConfigText(readConfigText(path), path);
+}
+
+/**
+ * The text of a config file, read with a bound (MAX_CONFIG_BYTES) so a huge file is never
+ * slurped. Throws `LogweaveConfigError` for an unreadable or too large file. Used at start-up
+ * and by every reload.
+ */
+export function readConfigText(path: string): string {
   let text: string | undefined;
   try {
     text = readBounded(path);
@@ -72,7 +81,7 @@ export function loadConfigFile(path: string): SerializableOptions {
       'a larger file',
     );
   }
-  return parseConfigText(text, path);
+  return text;
 }
 
 /** Parses config text; `origin` names it in errors. Exposed for reloads and `logweave check-config`. */

@@ -1,6 +1,6 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseConfigText } from './config-file.ts';
+import { parseConfigText, readConfigText } from './config-file.ts';
 import { readBoolean, type Environment } from './env-parsers.ts';
 import { LogweaveConfigError } from './logweave-config-error.ts';
 import type { SamplingOptions } from './sampling-options.ts';
@@ -55,7 +55,7 @@ export class ConfigReloader {
     this.#options = options;
     this.#path = resolve(options.path);
     try {
-      this.#lastText = readFileSync(this.#path, 'utf8');
+      this.#lastText = readConfigText(this.#path);
     } catch {
       this.#lastText = undefined;
     }
@@ -70,18 +70,10 @@ export class ConfigReloader {
     }
     let text: string;
     try {
-      text = readFileSync(this.#path, 'utf8');
+      // Bounded read: a file replaced by something huge must not be slurped into memory.
+      text = readConfigText(this.#path);
     } catch (error) {
-      return this.#failed(
-        new LogweaveConfigError(
-          `config:${this.#options.path}`,
-          'a readable YAML or JSON file',
-          (error as Error).message,
-          {
-            cause: error,
-          },
-        ),
-      );
+      return this.#failed(error as LogweaveConfigError);
     }
     if (text === this.#lastText) return { ok: true, changed: false };
     try {
