@@ -2,9 +2,10 @@ import { ExportResultCode, hrTimeToMilliseconds, type ExportResult } from '@open
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 
 /* CR, LF, U+2028/2029 and every C0/C1 control (ANSI escapes start with ESC) are escaped so a
- * message cannot forge a second line or recolour the terminal. */
+ * message cannot forge a second line or recolour the terminal. Bidi controls and zero-width
+ * characters are escaped too, so a message cannot reorder or hide what a reader sees. */
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** ANSI colour per severity text, used only when writing to a terminal. */
 const SEVERITY_COLOURS: Record<string, string> = {

@@ -149,16 +149,20 @@ describe('console sink', () => {
     const result = await run('delivery-console.ts', {});
     assert.equal(result.code, 0, result.stderr);
     const lines = result.stdout.trimEnd().split('\n');
-    assert.equal(lines.length, 3, result.stdout);
+    assert.equal(lines.length, 4, result.stdout);
     assert.ok(!result.stdout.includes('\u001b'), 'no raw ESC reaches the terminal');
-    assert.ok(!/[\r\u2028\u2029]/.test(result.stdout));
+    assert.ok(
+      !/[\r\u2028\u2029\u202e\u200b]/.test(result.stdout),
+      'no line separators, bidi or zero-width characters',
+    );
     assert.match(
       lines[0]!,
       /^\d{4}-\d\d-\d\dT\S+Z INFO +console-demo payments\.stripe req=- trace=- first line\\nINFO forged second line \{"note":"cr\\rhere"\}$/,
     );
     assert.match(lines[1]!, / WARN +console-demo .*\\u001b\[31mred\\u001b\[0m and \\u2028 and \\u2029 end$/);
+    assert.match(lines[2]!, / WARN +console-demo .*bidi \\u202eevil\\u202c and zero\\u200bwidth$/);
     assert.match(
-      lines[2]!,
+      lines[3]!,
       / ERROR console-demo payments\.stripe req=req-42 trace=[0-9a-f]{32} with request \{"amount":42\}$/,
     );
   });
