@@ -7,7 +7,11 @@
  *   npm run bench -- --only kept,drops  a subset: kept, drops, export, http, outage
  *   npm run bench -- --out FILE         also write the report to FILE
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeEnvironment } from './harness/environment.ts';
 import { renderGoals, renderScenario, type ScenarioReport } from './harness/report.ts';
@@ -31,6 +35,9 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string' },
+    // Internal: run one scenario in this process and write its report as JSON to the file.
+    'scenario-child': { type: 'string' },
+    'report-file': { type: 'string' },
   },
 });
 const selected =
@@ -49,13 +56,48 @@ if ((globalThis as { gc?: unknown }).gc === undefined) {
 }
 
 const settings: BenchSettings = { quick: values.quick };
+
+if (values['scenario-child'] !== undefined) {
+  const report = await SCENARIOS[values['scenario-child']]!(settings);
+  writeFileSync(values['report-file']!, JSON.stringify(report));
+  process.exit(0);
+}
+
+/*
+ * Each scenario runs in a fresh Node process (its contenders still share that one process, as
+ * issue 7 asks): the load generator of the HTTP scenario was measurably slower and noisier in a
+ * process that had just run the micro-benchmarks, and no scenario should inherit another's
+ * heap, JIT state or require hooks (instrumentation-pino patches `require`).
+ */
+async function runScenarioProcess(name: string): Promise<ScenarioReport> {
+  const dir = mkdtempSync(join(tmpdir(), 'logweave-bench-'));
+  const reportFile = join(dir, 'report.json');
+  try {
+    const args = [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--scenario-child',
+      name,
+      '--report-file',
+      reportFile,
+      ...(settings.quick ? ['--quick'] : []),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`the ${name} scenario exited with ${code}`);
+    return JSON.parse(readFileSync(reportFile, 'utf8')) as ScenarioReport;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const environment = describeEnvironment();
 const reports: ScenarioReport[] = [];
 const startedAt = Date.now();
 for (const name of selected) {
   const scenarioStart = Date.now();
   console.error(`[bench] ${name}${settings.quick ? ' (quick)' : ''}…`);
-  reports.push(await SCENARIOS[name]!(settings));
+  reports.push(await runScenarioProcess(name));
   console.error(`[bench] ${name} done in ${((Date.now() - scenarioStart) / 1000).toFixed(1)} s`);
 }
 const totalSeconds = (Date.now() - startedAt) / 1000;
