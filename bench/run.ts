@@ -2,7 +2,7 @@
  * `npm run bench`: every scenario of issue 7, peers interleaved in one process run, printed as a
  * markdown report (also written to bench/results/latest.md).
  *
- *   npm run bench                       full run (about 5 minutes on 2 cores)
+ *   npm run bench                       full run (about 7 minutes on 2 cores, 4½ of them bench/receiver-outage.ts)
  *   npm run bench -- --quick            every scenario briefly (a smoke test, not a measurement)
  *   npm run bench -- --only kept,drops  a subset: kept, drops, export, http, outage
  *   npm run bench -- --out FILE         also write the report to FILE
