@@ -73,6 +73,7 @@ export function logweaveExpress(
       serverRequest = new ServerRequest(integration, req, res, {
         route: () => routeOf(req),
         originalUrl: () => req.originalUrl,
+        bindResponse: true,
       });
     } catch (fault) {
       internalErrorReporter(logging.diagnostics)('starting a request context', fault);

@@ -75,6 +75,8 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
       serverRequest = new ServerRequest(integration, request.raw, reply.raw, {
         route: () => request.routeOptions.url,
         originalUrl: () => request.url,
+        // Fastify's response callbacks are the hooks below, which re-enter the context.
+        bindResponse: false,
       });
     } catch (fault) {
       internalErrorReporter(logging.diagnostics)('starting a request context', fault);

@@ -15,6 +15,14 @@ export interface FrameworkFacts {
   route(): string | undefined;
   /** The URL as the client sent it. */
   originalUrl(): string | undefined;
+  /**
+   * Whether listeners added later to the response must be re-entered into the request's
+   * context too (those added to the request always are: body readers, custom parsers). Express
+   * needs it (any middleware may listen to the response); Fastify does not: its response
+   * callbacks are hooks the plugin re-enters itself. Binding an emitter costs ~7 µs of CPU per
+   * request (`npm run bench -- --only http`).
+   */
+  bindResponse: boolean;
 }
 
 /** What an integration needs to run a server request in logweave's context. */
@@ -73,7 +81,7 @@ export class ServerRequest {
     // parsers' 'data'/'end', on-finished, compression): those callbacks run in the socket's
     // async context, where AsyncLocalStorage has lost the request. See bind-emitter.ts.
     bindEmitterToContext(req, this.context);
-    bindEmitterToContext(res, this.context);
+    if (facts.bindResponse) bindEmitterToContext(res, this.context);
   }
 
   /** Runs `fn` inside the request's context. */
