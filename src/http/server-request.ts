@@ -6,6 +6,7 @@ import type { RequestContext } from '../context/request-context.ts';
 import { endRequest, markRequestFailed } from '../context/request-lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import { accessAttributes, outcomeOf, requestAttributes } from './access-record.ts';
+import { internalErrorReporter } from '../diagnostics/pipeline-diagnostics.ts';
 import { bindEmitterToContext } from './bind-emitter.ts';
 import type { ResolvedHttpOptions } from './http-options.ts';
 
@@ -148,10 +149,7 @@ export class ServerRequest {
   }
 
   #reportFault(what: string, fault: unknown): void {
-    this.#integration.logging.diagnostics.report(
-      'internal_error',
-      `${what} failed: ${fault instanceof Error ? fault.message : String(fault)}`,
-    );
+    internalErrorReporter(this.#integration.logging.diagnostics)(what, fault);
   }
 }
 
