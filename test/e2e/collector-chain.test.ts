@@ -239,19 +239,17 @@ describe(
 
       // Nothing kept was lost, nothing arrived twice.
       assert.deepEqual(lossDrops(services), {});
-      const phase: Record<string, unknown> = { requests: requestCount, keptInfoTraces };
-      for (const name of LOGWEAVE_SERVICES) {
-        const serviceFigures = logweaveFigures(services[name].stats(), records, name);
+      const perService = logweavePhaseFigures(services, records);
+      for (const [name, serviceFigures] of Object.entries(perService)) {
         assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
         assert.equal(serviceFigures.duplicates, 0, `${name}: no duplicates`);
-        phase[name] = serviceFigures;
       }
-      phase['payments'] = {
-        emitted: paymentsEmitted,
-        kept: paymentsEmitted,
-        ...receivedFigures(records, 'payments'),
-      };
-      figures.add('chain', phase);
+      figures.add('chain', {
+        requests: requestCount,
+        keptInfoTraces,
+        ...perService,
+        payments: paymentsPhaseFigures(records, paymentsEmitted),
+      });
     });
 
     // With the spool every kept record must arrive. Without it the 20 s outage outlasts the
@@ -338,8 +336,8 @@ describe(
           drainSecondsAfterRestart: +((drainedAt - restartedAt) / 1000).toFixed(1),
           unreadableLines: output.unreadableLines,
         };
-        for (const name of LOGWEAVE_SERVICES) {
-          const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
+        const perService = logweavePhaseFigures(services, output.records);
+        for (const [name, serviceFigures] of Object.entries(perService)) {
           if (withSpool)
             assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
           else
@@ -347,15 +345,10 @@ describe(
               serviceFigures.received <= serviceFigures.kept,
               `${name}: nothing arrived that was not kept`,
             );
-          phase[name] = serviceFigures;
         }
+        Object.assign(phase, perService);
         // The Python SDK is not under test here: its figures are reported, not asserted.
-        const paymentsEmitted = await payments.emitted();
-        phase['payments'] = {
-          emitted: paymentsEmitted,
-          kept: paymentsEmitted,
-          ...receivedFigures(output.records, 'payments'),
-        };
+        phase['payments'] = paymentsPhaseFigures(output.records, await payments.emitted());
         figures.add(withSpool ? 'kill.spool' : 'kill.noSpool', phase);
       });
     }
@@ -428,22 +421,10 @@ describe(
         const phase: Record<string, unknown> = {
           requests: load.succeeded.length,
           secondsToDeliverAfterAccepting: +((Date.now() - acceptedAt) / 1000).toFixed(1),
-          exportStatuses: {
-            gateway: Object.fromEntries(proxies.gateway.statuses),
-            orders: Object.fromEntries(proxies.orders.statuses),
-          },
+          exportStatuses: exportStatuses(proxies),
         };
-        for (const name of LOGWEAVE_SERVICES) {
-          const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
-          assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
-          phase[name] = serviceFigures;
-        }
-        const paymentsEmitted = await payments.emitted();
-        phase['payments'] = {
-          emitted: paymentsEmitted,
-          kept: paymentsEmitted,
-          ...receivedFigures(output.records, 'payments'),
-        };
+        Object.assign(phase, receivedEqualsKept(services, output.records));
+        phase['payments'] = paymentsPhaseFigures(output.records, await payments.emitted());
         if (!withSpool) {
           for (const name of LOGWEAVE_SERVICES) assert.equal(services[name].stats().spooled, 0);
         }
@@ -488,22 +469,10 @@ describe(
         requests: load.succeeded.length,
         memoryLimitMib: FLAPPING_LIMIT_MIB,
         collectorRefusalEpisodes: refusalLogLines,
-        exportStatuses: {
-          gateway: Object.fromEntries(proxies.gateway.statuses),
-          orders: Object.fromEntries(proxies.orders.statuses),
-        },
+        exportStatuses: exportStatuses(proxies),
       };
-      for (const name of LOGWEAVE_SERVICES) {
-        const serviceFigures = logweaveFigures(services[name].stats(), output.records, name);
-        assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
-        phase[name] = serviceFigures;
-      }
-      const paymentsEmitted = await payments.emitted();
-      phase['payments'] = {
-        emitted: paymentsEmitted,
-        kept: paymentsEmitted,
-        ...receivedFigures(output.records, 'payments'),
-      };
+      Object.assign(phase, receivedEqualsKept(services, output.records));
+      phase['payments'] = paymentsPhaseFigures(output.records, await payments.emitted());
       figures.add('flapping503', phase);
       assert.ok(
         refusals > 0,
@@ -514,6 +483,44 @@ describe(
 );
 
 /** Distinct logweave records logged (record timestamp) before `millis`. */
+/** Emitted, kept, received and duplicates of each logweave service in one phase. */
+function logweavePhaseFigures(
+  services: NodeServices,
+  records: readonly ReceivedRecord[],
+): Record<(typeof LOGWEAVE_SERVICES)[number], ReturnType<typeof logweaveFigures>> {
+  return {
+    gateway: logweaveFigures(services.gateway.stats(), records, 'gateway'),
+    orders: logweaveFigures(services.orders.stats(), records, 'orders'),
+  };
+}
+
+/** The per-service figures, asserting that every record each service kept was received. */
+function receivedEqualsKept(
+  services: NodeServices,
+  records: readonly ReceivedRecord[],
+): ReturnType<typeof logweavePhaseFigures> {
+  const perService = logweavePhaseFigures(services, records);
+  for (const [name, serviceFigures] of Object.entries(perService)) {
+    assert.equal(serviceFigures.received, serviceFigures.kept, `${name}: received = kept`);
+  }
+  return perService;
+}
+
+/** The Python service keeps everything it emits; what arrived is counted from the Collector's file. */
+function paymentsPhaseFigures(records: readonly ReceivedRecord[], emitted: number): Record<string, unknown> {
+  return { emitted, kept: emitted, ...receivedFigures(records, 'payments') };
+}
+
+/** HTTP statuses each logweave service's exports got, as counted by the proxies in front of the Collector. */
+function exportStatuses(
+  proxies: Record<'gateway' | 'orders', StatusCountingProxy>,
+): Record<string, Record<string, number>> {
+  return {
+    gateway: Object.fromEntries(proxies.gateway.statuses),
+    orders: Object.fromEntries(proxies.orders.statuses),
+  };
+}
+
 function loggedBefore(records: readonly ReceivedRecord[], millis: number): number {
   const before = BigInt(millis) * 1_000_000n;
   const keys = new Set<string>();

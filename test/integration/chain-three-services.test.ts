@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { createLogging } from '../../src/index.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { ReceivedRecord } from '../helpers/otlp-records.ts';
-import { startChain, type Chain } from './support/chain.ts';
+import { otlpLoggingFor, startChain, type Chain } from './support/chain.ts';
 import { send } from './support/http-fixtures.ts';
 
 const REQUESTS = 200;
@@ -16,17 +15,7 @@ describe('Express → Fastify → Express over loopback, no tracing SDK', () => 
   let chain: Chain;
   before(async () => {
     receiver = await startOtlpReceiver();
-    chain = await startChain(
-      (serviceName) =>
-        createLogging({
-          serviceName,
-          exporter: 'otlp',
-          otlp: { url: receiver.url },
-          handleSignals: false,
-          batch: { maxQueueSize: 10_000, scheduledDelayMillis: 50 },
-        }),
-      request,
-    );
+    chain = await startChain(otlpLoggingFor(receiver.url), request);
   });
   after(async () => {
     await chain.close();

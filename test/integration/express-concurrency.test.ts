@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import express5, { type NextFunction, type Request, type Response } from 'express';
 import { tryGetRequestContext } from '../../src/index.ts';
 import { logweaveExpress, logweaveExpressErrors } from '../../integrations/express/index.ts';
-import { attribute, Gates, jitter, listen, memoryLogging, send } from './support/http-fixtures.ts';
+import { Gates, groupByRequest, jitter, listen, memoryLogging, send } from './support/http-fixtures.ts';
 
 const express4 = createRequire(import.meta.url)('express4') as typeof express5;
 const REQUESTS = 2_000;
@@ -111,20 +111,7 @@ for (const [name, express] of [
         assert.equal(new Set(requestIdOf.values()).size, REQUESTS, 'request ids are unique');
 
         const all = await records();
-        const stagesPerRequest = new Map<number, string[]>();
-        const byRequestId = new Map<string, typeof all>();
-        for (const record of all) {
-          const requestId = attribute(record, 'request.id');
-          assert.equal(typeof requestId, 'string', `record "${String(record.body)}" has no request id`);
-          const list = byRequestId.get(requestId as string) ?? [];
-          list.push(record);
-          byRequestId.set(requestId as string, list);
-          const i = attribute(record, 'test.i');
-          if (typeof i === 'number') {
-            assert.equal(requestId, requestIdOf.get(i), `record "${String(record.body)}" of request ${i}`);
-            stagesPerRequest.set(i, [...(stagesPerRequest.get(i) ?? []), String(record.body)]);
-          }
-        }
+        const { byRequestId, stagesPerRequest } = groupByRequest(all, requestIdOf);
         assert.equal(byRequestId.size, REQUESTS, 'no record with a foreign request id');
         for (let i = 0; i < REQUESTS; i++) {
           const expected = [

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import Fastify from 'fastify';
 import { tryGetRequestContext } from '../../src/index.ts';
 import { logweaveFastify } from '../../integrations/fastify/index.ts';
-import { attribute, Gates, jitter, listen, memoryLogging, send } from './support/http-fixtures.ts';
+import { Gates, groupByRequest, jitter, listen, memoryLogging, send } from './support/http-fixtures.ts';
 
 const REQUESTS = 2_000;
 
@@ -110,18 +110,7 @@ describe(`Fastify: ${REQUESTS} concurrent requests through every hook`, () => {
       for (let waited = 0; responsesDone < REQUESTS && waited < 10_000; waited += 10) await jitter(1, 10);
       assert.equal(responsesDone, REQUESTS);
       const all = await records();
-      const stagesPerRequest = new Map<number, string[]>();
-      const byRequestId = new Map<string, typeof all>();
-      for (const record of all) {
-        const requestId = attribute(record, 'request.id');
-        assert.equal(typeof requestId, 'string', `record "${String(record.body)}" has no request id`);
-        byRequestId.set(requestId as string, [...(byRequestId.get(requestId as string) ?? []), record]);
-        const i = attribute(record, 'test.i');
-        if (typeof i === 'number') {
-          assert.equal(requestId, requestIdOf.get(i), `record "${String(record.body)}" of request ${i}`);
-          stagesPerRequest.set(i, [...(stagesPerRequest.get(i) ?? []), String(record.body)]);
-        }
-      }
+      const { byRequestId, stagesPerRequest } = groupByRequest(all, requestIdOf);
       assert.equal(byRequestId.size, REQUESTS, 'no record with a foreign request id');
       for (let i = 0; i < REQUESTS; i++) {
         const expected = [

@@ -7,7 +7,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { createLogging, fetchWithContext, propagationHeaders } from '../../src/index.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { ReceivedRecord } from '../helpers/otlp-records.ts';
-import { startChain, type Chain } from './support/chain.ts';
+import { otlpLoggingFor, startChain, type Chain } from './support/chain.ts';
 import { send } from './support/http-fixtures.ts';
 
 const REQUESTS = 100;
@@ -18,17 +18,7 @@ describe('Express → Fastify → Express with the tracing SDK and HTTP/undici i
   let chain: Chain;
   before(async () => {
     receiver = await startOtlpReceiver();
-    chain = await startChain(
-      (serviceName) =>
-        createLogging({
-          serviceName,
-          exporter: 'otlp',
-          otlp: { url: receiver.url },
-          handleSignals: false,
-          batch: { maxQueueSize: 10_000, scheduledDelayMillis: 50 },
-        }),
-      instrumentedHttp.request,
-    );
+    chain = await startChain(otlpLoggingFor(receiver.url), instrumentedHttp.request);
   });
   after(async () => {
     await chain.close();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type request as httpRequest } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import Fastify from 'fastify';
-import { tryGetRequestContext, type Logging } from '../../../src/index.ts';
+import { createLogging, tryGetRequestContext, type Logging } from '../../../src/index.ts';
 import { fetchWithContext, propagationHeaders } from '../../../src/http/outgoing.ts';
 import { logweaveExpress } from '../../../integrations/express/index.ts';
 import { logweaveFastify } from '../../../integrations/fastify/index.ts';
@@ -32,6 +32,18 @@ export interface Chain {
   /** POST `{ i }` here: checkout (Express) → payments (Fastify) → inventory (Express). */
   entryUrl: string;
   close(): Promise<void>;
+}
+
+/** One pipeline per service, all exporting over OTLP/HTTP to `url` (a test receiver). */
+export function otlpLoggingFor(url: string): (serviceName: string) => Logging {
+  return (serviceName) =>
+    createLogging({
+      serviceName,
+      exporter: 'otlp',
+      otlp: { url },
+      handleSignals: false,
+      batch: { maxQueueSize: 10_000, scheduledDelayMillis: 50 },
+    });
 }
 
 /**

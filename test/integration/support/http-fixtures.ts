@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import type { Agent } from 'node:http';
 import { request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -149,4 +150,28 @@ export function jitter(seed: number, maxMillis = 5): Promise<void> {
 /** A string attribute of a record, or undefined. */
 export function attribute(record: ReadableLogRecord, name: string): unknown {
   return record.attributes[name];
+}
+
+/**
+ * Groups records by request id, asserting that every record has one and that a record tagged
+ * with `test.i` carries the id its request was sent with. Returns the records per request id and
+ * the stages (record bodies) seen per request index.
+ */
+export function groupByRequest(
+  records: readonly ReadableLogRecord[],
+  requestIdOf: ReadonlyMap<number, string>,
+): { byRequestId: Map<string, ReadableLogRecord[]>; stagesPerRequest: Map<number, string[]> } {
+  const byRequestId = new Map<string, ReadableLogRecord[]>();
+  const stagesPerRequest = new Map<number, string[]>();
+  for (const record of records) {
+    const requestId = attribute(record, 'request.id');
+    assert.equal(typeof requestId, 'string', `record "${String(record.body)}" has no request id`);
+    byRequestId.set(requestId as string, [...(byRequestId.get(requestId as string) ?? []), record]);
+    const i = attribute(record, 'test.i');
+    if (typeof i === 'number') {
+      assert.equal(requestId, requestIdOf.get(i), `record "${String(record.body)}" of request ${i}`);
+      stagesPerRequest.set(i, [...(stagesPerRequest.get(i) ?? []), String(record.body)]);
+    }
+  }
+  return { byRequestId, stagesPerRequest };
 }
