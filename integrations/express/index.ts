@@ -6,7 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logging } from '../../src/create-logging.ts';
 import { internalErrorReporter } from '../../src/diagnostics/pipeline-diagnostics.ts';
 import { resolveHttpOptions, type HttpIntegrationOptions } from '../../src/http/http-options.ts';
-import { ServerRequest, serverRequestOf, type HttpIntegration } from '../../src/http/server-request.ts';
+import {
+  ServerRequest,
+  serverRequestOf,
+  type FrameworkFacts,
+  type HttpIntegration,
+} from '../../src/http/server-request.ts';
 
 export type {
   AccessLogOptions,
@@ -60,6 +65,7 @@ export function logweaveExpress(
     options: resolved,
     logger: logging.getLogger(resolved.loggerName),
   };
+  const echoHeader = resolved.echoRequestId ? logging.requestIdSettings.header : undefined;
   return function logweaveMiddleware(req, res, next) {
     const existing = serverRequestOf(req);
     if (existing !== undefined) {
@@ -68,13 +74,12 @@ export function logweaveExpress(
       existing.run(next);
       return;
     }
-    let serverRequest: ServerRequest;
+    let serverRequest: ServerRequest<ExpressRequestLike>;
     try {
-      serverRequest = new ServerRequest(integration, req, res, {
-        route: () => routeOf(req),
-        originalUrl: () => req.originalUrl,
-        bindResponse: true,
-      });
+      serverRequest = new ServerRequest(integration, req, res, req, EXPRESS_FACTS);
+      if (echoHeader !== undefined && !res.headersSent) {
+        res.setHeader(echoHeader, serverRequest.request.requestId);
+      }
     } catch (fault) {
       internalErrorReporter(logging.diagnostics)('starting a request context', fault);
       next();
@@ -103,6 +108,13 @@ export function logweaveExpressErrors(): LogweaveExpressErrorMiddleware {
     serverRequest.run(() => next(error));
   };
 }
+
+const EXPRESS_FACTS: FrameworkFacts<ExpressRequestLike> = {
+  route: routeOf,
+  originalUrl: (req) => req.originalUrl,
+  // Any middleware may listen to the response (on-finished, compression).
+  bindResponse: true,
+};
 
 // Express sets req.route when a route matched; baseUrl adds the mount path of a sub-router.
 function routeOf(req: ExpressRequestLike): string | undefined {

@@ -13,7 +13,12 @@ import {
   type HttpIntegrationOptions,
   type ResolvedHttpOptions,
 } from '../../src/http/http-options.ts';
-import { ServerRequest, serverRequestOf, type HttpIntegration } from '../../src/http/server-request.ts';
+import {
+  ServerRequest,
+  serverRequestOf,
+  type FrameworkFacts,
+  type HttpIntegration,
+} from '../../src/http/server-request.ts';
 
 export type {
   AccessLogOptions,
@@ -68,22 +73,21 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
   };
 
   fastify.decorateRequest('logweave', null as unknown as RequestContext);
+  const echoHeader = resolved.echoRequestId ? logging.requestIdSettings.header : undefined;
 
   fastify.addHook('onRequest', (request, reply, next) => {
-    let serverRequest: ServerRequest;
+    let serverRequest: ServerRequest<FastifyRequest>;
     try {
-      serverRequest = new ServerRequest(integration, request.raw, reply.raw, {
-        route: () => request.routeOptions.url,
-        originalUrl: () => request.url,
-        // Fastify's response callbacks are the hooks below, which re-enter the context.
-        bindResponse: false,
-      });
+      serverRequest = new ServerRequest(integration, request.raw, reply.raw, request, FASTIFY_FACTS);
     } catch (fault) {
       internalErrorReporter(logging.diagnostics)('starting a request context', fault);
       next();
       return;
     }
     request.logweave = serverRequest.request;
+    // Reply headers, not reply.raw.setHeader: a header set on the raw response sends Fastify's
+    // writeHead down Node's slow merging path.
+    if (echoHeader !== undefined) reply.header(echoHeader, serverRequest.request.requestId);
     // Context entry: the rest of the hook chain, the body parser and the handler start from here.
     serverRequest.run(next);
   });
@@ -106,17 +110,22 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
   });
   // Context re-entry: onResponse runs from the response's 'finish' event (socket context).
   fastify.addHook('onResponse', reenter);
-  // Context re-entry: timeouts and aborts are signalled from socket events.
+  // Context re-entry: timeouts are signalled from the socket's 'timeout' event.
   fastify.addHook('onTimeout', reenter);
-  fastify.addHook('onRequestAbort', (request, next) => reenterWith(request, next));
+  // No onRequestAbort hook: Fastify runs those from a 'close' listener it adds to the request
+  // after the onRequest hooks, and listeners added to the request are bound to its context.
+  // A hook here would make Fastify add that listener to every request.
   done();
 };
 
-function reenter(request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void {
-  reenterWith(request, next);
-}
+const FASTIFY_FACTS: FrameworkFacts<FastifyRequest> = {
+  route: (request) => request.routeOptions.url,
+  originalUrl: (request) => request.url,
+  // Fastify's response callbacks are the hooks above, which re-enter the context.
+  bindResponse: false,
+};
 
-function reenterWith(request: FastifyRequest, next: HookHandlerDoneFunction): void {
+function reenter(request: FastifyRequest, _reply: FastifyReply, next: HookHandlerDoneFunction): void {
   const serverRequest = serverRequestOf(request.raw);
   if (serverRequest === undefined) next();
   else serverRequest.run(next);

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { context, createContextKey, propagation, trace, type Context } from '@opentelemetry/api';
 import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
 import { ensureContextManager } from './context-manager.ts';
@@ -56,16 +57,24 @@ export function getDefaultRequestIdSettings(): RequestIdSettings {
   return defaultSettings;
 }
 
-function carrierOf(
-  input: RequestContextInput,
+interface Carrier {
+  w3c: Record<string, string>;
+  requestId: string | undefined;
+}
+
+function carrierOfHeaders(
+  headers: IncomingHeaders,
   settings: RequestIdSettings,
-): { w3c: Record<string, string>; requestId: string | undefined } {
-  if (input.headers !== undefined) {
-    const ids = readHeaderValues(input.headers, settings.header);
-    // A duplicated request-id header is ambiguous: generate rather than pick one.
-    const requestId = ids.length === 1 ? acceptRequestId(ids[0], settings.maxLength) : undefined;
-    return { w3c: normalizeW3cHeaders(input.headers), requestId };
-  }
+  lowercaseNames: boolean,
+): Carrier {
+  const ids = readHeaderValues(headers, settings.header, lowercaseNames);
+  // A duplicated request-id header is ambiguous: generate rather than pick one.
+  const requestId = ids.length === 1 ? acceptRequestId(ids[0], settings.maxLength) : undefined;
+  return { w3c: normalizeW3cHeaders(headers, lowercaseNames), requestId };
+}
+
+function carrierOf(input: RequestContextInput, settings: RequestIdSettings): Carrier {
+  if (input.headers !== undefined) return carrierOfHeaders(input.headers, settings, false);
   const headers: Record<string, string> = {};
   if (input.traceparent !== undefined) headers['traceparent'] = input.traceparent;
   if (input.tracestate !== undefined) headers['tracestate'] = input.tracestate;
@@ -88,13 +97,31 @@ export function createRequestContext(
   settings: RequestIdSettings = defaultSettings,
   parent: Context = context.active(),
 ): { context: Context; request: RequestContext } {
+  return contextFromCarrier(carrierOf(input, settings), parent);
+}
+
+/**
+ * `createRequestContext` for a server's `IncomingMessage.headers`, whose names Node has
+ * lowercased: headers a request does not send cost a lookup each, not a scan of every name.
+ */
+export function createServerRequestContext(
+  headers: IncomingHttpHeaders,
+  settings: RequestIdSettings,
+  parent: Context = context.active(),
+): { context: Context; request: RequestContext } {
+  return contextFromCarrier(carrierOfHeaders(headers, settings, true), parent);
+}
+
+function contextFromCarrier(
+  { w3c, requestId }: Carrier,
+  parent: Context,
+): { context: Context; request: RequestContext } {
   // The free functions work before (or without) createLogging(): without a context manager
   // the context would silently not propagate.
   if (!contextManagerEnsured) {
     ensureContextManager();
     contextManagerEnsured = true;
   }
-  const { w3c, requestId } = carrierOf(input, settings);
   const activeSpanContext = trace.getSpanContext(parent);
   let ctx = parent;
   let request: RequestContext;
@@ -111,7 +138,12 @@ export function createRequestContext(
       parentSpanId: undefined,
     };
   } else {
-    ctx = w3cPropagator.extract(trace.deleteSpan(ctx), w3c, recordGetter);
+    // An invalid span in the parent must not be mistaken for the remote one; nothing to extract
+    // from a request without W3C headers (most requests of a service nobody traces).
+    if (activeSpanContext !== undefined) ctx = trace.deleteSpan(ctx);
+    if (w3c['traceparent'] !== undefined || w3c['baggage'] !== undefined) {
+      ctx = w3cPropagator.extract(ctx, w3c, recordGetter);
+    }
     const remote = trace.getSpanContext(ctx);
     const continues = remote !== undefined && isSpanContextValid(remote);
     const spanContext = {

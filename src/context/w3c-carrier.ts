@@ -54,14 +54,16 @@ function isHeadersLike(headers: IncomingHeaders): headers is HeadersLike {
 /**
  * Reads one header case-insensitively and returns every value it has (Node joins some
  * duplicated headers with ", ", keeps others as arrays; fetch Headers joins them all).
+ * `lowercaseNames`: the record's names are lowercase already (Node's `IncomingMessage.headers`),
+ * so an absent header costs one lookup instead of a scan of every name.
  */
-export function readHeaderValues(headers: IncomingHeaders, name: string): string[] {
+export function readHeaderValues(headers: IncomingHeaders, name: string, lowercaseNames = false): string[] {
   if (isHeadersLike(headers)) {
     const value = headers.get(name);
     return value === null ? [] : [value];
   }
   let value = Object.hasOwn(headers, name) ? headers[name] : undefined;
-  if (value === undefined) {
+  if (value === undefined && !lowercaseNames) {
     for (const key of Object.keys(headers)) {
       if (key.toLowerCase() === name) {
         value = headers[key];
@@ -99,18 +101,21 @@ function capBaggage(value: string): string | undefined {
  * a duplicated or oversized traceparent counts as absent (a new trace starts, as the W3C
  * test suite expects), duplicated tracestate/baggage headers are combined as the specs say.
  */
-export function normalizeW3cHeaders(headers: IncomingHeaders): Record<string, string> {
+export function normalizeW3cHeaders(
+  headers: IncomingHeaders,
+  lowercaseNames = false,
+): Record<string, string> {
   const carrier: Record<string, string> = {};
-  const traceparent = readHeaderValues(headers, 'traceparent');
+  const traceparent = readHeaderValues(headers, 'traceparent', lowercaseNames);
   const single = traceparent.length === 1 ? traceparent[0] : undefined;
   if (single !== undefined && single.length <= HEADER_LIMITS.traceparentMaxLength && !single.includes(',')) {
     carrier['traceparent'] = single;
-    const tracestate = joinBounded(readHeaderValues(headers, 'tracestate'));
+    const tracestate = joinBounded(readHeaderValues(headers, 'tracestate', lowercaseNames));
     if (tracestate !== '' && tracestate.length <= HEADER_LIMITS.tracestateMaxLength) {
       carrier['tracestate'] = tracestate;
     }
   }
-  const baggage = capBaggage(joinBounded(readHeaderValues(headers, 'baggage')));
+  const baggage = capBaggage(joinBounded(readHeaderValues(headers, 'baggage', lowercaseNames)));
   if (baggage !== undefined) carrier['baggage'] = baggage;
   return carrier;
 }

@@ -51,9 +51,9 @@ export interface AccessFacts {
 }
 
 /** The outcome that picks the access record's severity. */
-export function outcomeOf(facts: AccessFacts): RequestOutcome {
-  if (facts.aborted) return 'aborted';
-  const status = facts.res.statusCode;
+export function outcomeOf(res: ServerResponse, aborted: boolean): RequestOutcome {
+  if (aborted) return 'aborted';
+  const status = res.statusCode;
   if (status >= 500) return 'serverError';
   if (status >= 400) return 'clientError';
   return 'success';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { context, type Context } from '@opentelemetry/api';
 import type { Logging } from '../create-logging.ts';
-import type { RequestContext } from '../context/request-context.ts';
+import { createServerRequestContext, type RequestContext } from '../context/request-context.ts';
 import { endRequest, markRequestFailed } from '../context/request-lifecycle.ts';
 import type { Logger } from '../logger.ts';
 import { accessAttributes, outcomeOf, requestAttributes } from './access-record.ts';
@@ -10,18 +10,20 @@ import { internalErrorReporter } from '../diagnostics/pipeline-diagnostics.ts';
 import { bindEmitterToContext } from './bind-emitter.ts';
 import type { ResolvedHttpOptions } from './http-options.ts';
 
-/** Framework-specific facts the shared request logic asks for when it needs them. */
-export interface FrameworkFacts {
+/**
+ * Framework-specific facts the shared request logic asks for when it needs them. One object per
+ * integration (not per request): the functions receive the framework's request object.
+ */
+export interface FrameworkFacts<R> {
   /** The matched route template, read when the response is done (routers set it late). */
-  route(): string | undefined;
+  route(request: R): string | undefined;
   /** The URL as the client sent it. */
-  originalUrl(): string | undefined;
+  originalUrl(request: R): string | undefined;
   /**
    * Whether listeners added later to the response must be re-entered into the request's
    * context too (those added to the request always are: body readers, custom parsers). Express
    * needs it (any middleware may listen to the response); Fastify does not: its response
-   * callbacks are hooks the plugin re-enters itself. Binding an emitter costs ~7 µs of CPU per
-   * request (`npm run bench -- --only http`).
+   * callbacks are hooks the plugin re-enters itself.
    */
   bindResponse: boolean;
 }
@@ -33,25 +35,32 @@ export interface HttpIntegration {
   readonly logger: Logger;
 }
 
-const serverRequests = new WeakMap<IncomingMessage, ServerRequest>();
+/*
+ * The ServerRequest of a raw request, as a symbol property rather than a WeakMap entry: every
+ * request set one, and short-lived WeakMap keys made garbage collection measurably slower.
+ */
+const SERVER_REQUEST = Symbol('logweave.serverRequest');
+type WithServerRequest = IncomingMessage & { [SERVER_REQUEST]?: ServerRequest<unknown> };
 
 /** The logweave state of a server request, if the integration saw it. */
-export function serverRequestOf(req: IncomingMessage): ServerRequest | undefined {
-  return serverRequests.get(req);
+export function serverRequestOf(req: IncomingMessage): ServerRequest<unknown> | undefined {
+  return (req as WithServerRequest)[SERVER_REQUEST];
 }
 
 /**
- * One incoming request from the first byte to the last: its context, the request-id header on
- * the response, the single access record, the single error record, and the failed/ended
- * signals the sampling error buffer listens to. Frameworks only tell it when things happen.
+ * One incoming request from the first byte to the last: its context, the single access record,
+ * the single error record, and the failed/ended signals the sampling error buffer listens to.
+ * Frameworks only tell it when things happen; they echo the request id themselves, each the
+ * cheapest way it has (Fastify's reply headers, Express's `res.setHeader`).
  */
-export class ServerRequest {
+export class ServerRequest<R> {
   readonly context: Context;
   readonly request: RequestContext;
   readonly #integration: HttpIntegration;
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
-  readonly #facts: FrameworkFacts;
+  readonly #frameworkRequest: R;
+  readonly #facts: FrameworkFacts<R>;
   readonly #startMillis = performance.now();
   #errorType: string | undefined;
   #errorLogged = false;
@@ -62,22 +71,22 @@ export class ServerRequest {
     integration: HttpIntegration,
     req: IncomingMessage,
     res: ServerResponse,
-    facts: FrameworkFacts,
+    frameworkRequest: R,
+    facts: FrameworkFacts<R>,
   ) {
     this.#integration = integration;
     this.#req = req;
     this.#res = res;
+    this.#frameworkRequest = frameworkRequest;
     this.#facts = facts;
-    const created = integration.logging.createRequestContext({ headers: req.headers });
+    const created = createServerRequestContext(req.headers, integration.logging.requestIdSettings);
     this.context = created.context;
     this.request = created.request;
-    serverRequests.set(req, this);
-    if (integration.options.echoRequestId && !res.headersSent) {
-      res.setHeader(integration.logging.requestIdSettings.header, created.request.requestId);
-    }
-    // Registered before the emitters are bound: finish() enters the context itself.
-    res.once('finish', () => this.finish(false));
-    res.once('close', () => this.finish(!res.writableFinished));
+    (req as WithServerRequest)[SERVER_REQUEST] = this as ServerRequest<unknown>;
+    // 'close' follows 'finish' on every response, and also comes alone when the client went
+    // away first: one listener sees both. Registered before the emitters are bound: finish()
+    // enters the context itself.
+    res.on('close', () => this.finish(!res.writableFinished));
     // Context re-entry for everything that listens to the request or response later (body
     // parsers' 'data'/'end', on-finished, compression): those callbacks run in the socket's
     // async context, where AsyncLocalStorage has lost the request. See bind-emitter.ts.
@@ -104,7 +113,11 @@ export class ServerRequest {
       this.run(() => {
         if (!clientError || this.#integration.options.clientErrorsFail) markRequestFailed(this.request);
         const attributes = {
-          ...requestAttributes(this.#req, this.#facts.route(), this.#facts.originalUrl()),
+          ...requestAttributes(
+            this.#req,
+            this.#facts.route(this.#frameworkRequest),
+            this.#facts.originalUrl(this.#frameworkRequest),
+          ),
           err: error,
         };
         if (clientError) this.#integration.logger.warn('request failed', attributes);
@@ -131,21 +144,21 @@ export class ServerRequest {
   }
 
   #writeAccessRecord(aborted: boolean): void {
-    const facts = {
-      req: this.#req,
-      res: this.#res,
-      route: this.#facts.route(),
-      originalUrl: this.#facts.originalUrl(),
-      durationSeconds: (performance.now() - this.#startMillis) / 1000,
-      aborted,
-      errorType: this.#errorType,
-    };
-    const severity = this.#integration.options.severity[outcomeOf(facts)];
+    const severity = this.#integration.options.severity[outcomeOf(this.#res, aborted)];
     const logger = this.#integration.logger;
     // Gate first: a sampled-out access record costs no attribute building. Asking twice (here
     // and in the facade) gives the same answer: inside a request the decision comes from the trace id.
     if (!logger.isEnabled(severity)) return;
-    logger[severity](aborted ? 'request aborted' : 'request completed', accessAttributes(facts));
+    const attributes = accessAttributes({
+      req: this.#req,
+      res: this.#res,
+      route: this.#facts.route(this.#frameworkRequest),
+      originalUrl: this.#facts.originalUrl(this.#frameworkRequest),
+      durationSeconds: (performance.now() - this.#startMillis) / 1000,
+      aborted,
+      errorType: this.#errorType,
+    });
+    logger[severity](aborted ? 'request aborted' : 'request completed', attributes);
   }
 
   #reportFault(what: string, fault: unknown): void {

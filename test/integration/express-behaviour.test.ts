@@ -3,7 +3,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import { describe, test } from 'node:test';
 import { SeverityNumber } from '@opentelemetry/api';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { LogweaveConfigError, propagationHeaders } from '../../src/index.ts';
+import { LogweaveConfigError, propagationHeaders, tryGetRequestContext } from '../../src/index.ts';
 import { onRequestFailed } from '../../src/context/request-lifecycle.ts';
 import { logweaveExpress, logweaveExpressErrors } from '../../integrations/express/index.ts';
 import { attribute, listen, memoryLogging, send } from './support/http-fixtures.ts';
@@ -283,6 +283,54 @@ describe('Express integration', () => {
         >;
         assert.deepEqual(added, { data: (before?.data ?? 0) + 2, end: (before?.end ?? 0) + 1 });
         assert.deepEqual(after, before);
+      },
+    );
+  });
+
+  test('listeners added late run in the request context; once listeners fire once and leave; listeners() shows the originals', async () => {
+    const seen: Record<string, string[]> = {};
+    const note = (what: string) => (): void => {
+      (seen[what] ??= []).push(tryGetRequestContext()?.requestId ?? 'none');
+    };
+    await withApp(
+      (app) =>
+        app.post('/', (req, res) => {
+          const onData = note('data');
+          const onEndOnce = note('end once');
+          const onEndPrepended = note('end prepended once');
+          const onFinish = note('finish once');
+          // Added from a timer outside the request: still the request's listeners.
+          setImmediate(() => {
+            req.on('data', onData);
+            req.once('end', onEndOnce);
+            req.prependOnceListener('end', onEndPrepended);
+            res.once('finish', onFinish);
+            const shown = req.listeners('end');
+            const counts = {
+              originalsShown: shown.includes(onEndOnce) && shown.includes(onEndPrepended),
+              countedByOriginal: req.listenerCount('end', onEndOnce),
+            };
+            req.on('end', () => {
+              // Both once listeners have run and removed themselves by now.
+              res.json({ ...counts, endLeft: req.listeners('end').length });
+            });
+          });
+        }),
+      async (url) => {
+        const response = await send(url, { body: { a: 1 }, headers: { 'x-request-id': 'late-listeners' } });
+        const body = JSON.parse(response.body) as Record<string, unknown>;
+        assert.equal(body['originalsShown'], true);
+        assert.equal(body['countedByOriginal'], 1);
+        assert.equal(body['endLeft'], 1);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // The body comes in two halves: one 'data' call or two.
+        assert.ok(seen['data']!.length >= 1 && seen['data']!.every((id) => id === 'late-listeners'));
+        delete seen['data'];
+        assert.deepEqual(seen, {
+          'end prepended once': ['late-listeners'],
+          'end once': ['late-listeners'],
+          'finish once': ['late-listeners'],
+        });
       },
     );
   });
