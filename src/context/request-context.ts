@@ -109,8 +109,18 @@ export function createServerRequestContext(
   settings: RequestIdSettings,
   parent: Context = context.active(),
 ): { context: Context; request: RequestContext } {
+  // Most requests of a service nobody traces carry none of these: skip the carrier objects.
+  if (
+    headers['traceparent'] === undefined &&
+    headers['baggage'] === undefined &&
+    headers[settings.header] === undefined
+  ) {
+    return contextFromCarrier(NO_CARRIER, parent);
+  }
   return contextFromCarrier(carrierOfHeaders(headers, settings, true), parent);
 }
+
+const NO_CARRIER: Carrier = Object.freeze({ w3c: Object.freeze({}), requestId: undefined });
 
 function contextFromCarrier(
   { w3c, requestId }: Carrier,

@@ -96,6 +96,9 @@ export class ServerRequest<R> {
 
   /** Runs `fn` inside the request's context. */
   run<T>(fn: () => T): T {
+    // Most re-entry points (Fastify's hooks of a request without a body) are reached
+    // synchronously from inside the context: entering it again would only allocate.
+    if (context.active() === this.context) return fn();
     return context.with(this.context, fn);
   }
 
