@@ -7,10 +7,10 @@ import type { Logging } from '../../src/create-logging.ts';
 import { internalErrorReporter } from '../../src/diagnostics/pipeline-diagnostics.ts';
 import { resolveHttpOptions, type HttpIntegrationOptions } from '../../src/http/http-options.ts';
 import {
+  createHttpIntegration,
   ServerRequest,
   serverRequestOf,
   type FrameworkFacts,
-  type HttpIntegration,
 } from '../../src/http/server-request.ts';
 
 export type {
@@ -60,11 +60,7 @@ export function logweaveExpress(
   options?: HttpIntegrationOptions,
 ): LogweaveExpressMiddleware {
   const resolved = resolveHttpOptions(options, 'logweaveExpress');
-  const integration: HttpIntegration = {
-    logging,
-    options: resolved,
-    logger: logging.getLogger(resolved.loggerName),
-  };
+  const integration = createHttpIntegration(logging, resolved);
   const echoHeader = resolved.echoRequestId ? logging.requestIdSettings.header : undefined;
   return function logweaveMiddleware(req, res, next) {
     const existing = serverRequestOf(req);

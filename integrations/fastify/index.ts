@@ -14,10 +14,10 @@ import {
   type ResolvedHttpOptions,
 } from '../../src/http/http-options.ts';
 import {
+  createHttpIntegration,
   ServerRequest,
   serverRequestOf,
   type FrameworkFacts,
-  type HttpIntegration,
 } from '../../src/http/server-request.ts';
 
 export type {
@@ -66,11 +66,7 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
     done(error as Error);
     return;
   }
-  const integration: HttpIntegration = {
-    logging,
-    options: resolved,
-    logger: logging.getLogger(resolved.loggerName),
-  };
+  const integration = createHttpIntegration(logging, resolved);
 
   fastify.decorateRequest('logweave', null as unknown as RequestContext);
   const echoHeader = resolved.echoRequestId ? logging.requestIdSettings.header : undefined;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { context, type Context } from '@opentelemetry/api';
+import { context, type Context, type Logger as OtelLogger } from '@opentelemetry/api';
+import { SEVERITY_NUMBER_BY_NAME } from '../config/severity.ts';
 import type { Logging } from '../create-logging.ts';
 import { createServerRequestContext, type RequestContext } from '../context/request-context.ts';
 import { endRequest, markRequestFailed } from '../context/request-lifecycle.ts';
@@ -33,6 +34,18 @@ export interface HttpIntegration {
   readonly logging: Logging;
   readonly options: ResolvedHttpOptions;
   readonly logger: Logger;
+  /** The same logger's OTel side: its `enabled()` takes the request's context explicitly. */
+  readonly otelLogger: OtelLogger;
+}
+
+/** The integration state both frameworks build once, when they are set up. */
+export function createHttpIntegration(logging: Logging, options: ResolvedHttpOptions): HttpIntegration {
+  return {
+    logging,
+    options,
+    logger: logging.getLogger(options.loggerName),
+    otelLogger: logging.loggerProvider.getLogger(options.loggerName),
+  };
 }
 
 /*
@@ -136,11 +149,9 @@ export class ServerRequest<R> {
     if (this.#finished) return;
     this.#finished = true;
     try {
-      this.run(() => {
-        if (!aborted && this.#res.statusCode >= 500) markRequestFailed(this.request);
-        if (this.#integration.options.accessLog) this.#writeAccessRecord(aborted);
-        endRequest(this.request);
-      });
+      if (!aborted && this.#res.statusCode >= 500) markRequestFailed(this.request);
+      if (this.#integration.options.accessLog) this.#writeAccessRecord(aborted);
+      endRequest(this.request);
     } catch (fault) {
       this.#reportFault('finishing a request', fault);
     }
@@ -148,10 +159,14 @@ export class ServerRequest<R> {
 
   #writeAccessRecord(aborted: boolean): void {
     const severity = this.#integration.options.severity[outcomeOf(this.#res, aborted)];
-    const logger = this.#integration.logger;
-    // Gate first: a sampled-out access record costs no attribute building. Asking twice (here
-    // and in the facade) gives the same answer: inside a request the decision comes from the trace id.
-    if (!logger.isEnabled(severity)) return;
+    // Gate first, with the request's context passed rather than entered: a sampled-out access
+    // record costs no attribute building and no context switch. The facade asks again inside
+    // the context and gets the same answer (inside a request the decision comes from the trace id).
+    const enabled = this.#integration.otelLogger.enabled({
+      context: this.context,
+      severityNumber: SEVERITY_NUMBER_BY_NAME[severity],
+    });
+    if (!enabled) return;
     const attributes = accessAttributes({
       req: this.#req,
       res: this.#res,
@@ -161,7 +176,8 @@ export class ServerRequest<R> {
       aborted,
       errorType: this.#errorType,
     });
-    logger[severity](aborted ? 'request aborted' : 'request completed', attributes);
+    const logger = this.#integration.logger;
+    this.run(() => logger[severity](aborted ? 'request aborted' : 'request completed', attributes));
   }
 
   #reportFault(what: string, fault: unknown): void {
