@@ -5,6 +5,12 @@ import { context, type Context } from '@opentelemetry/api';
 type Listener = (...args: unknown[]) => unknown;
 type EmitterMethod = (this: EventEmitter, event: string | symbol, listener: Listener) => EventEmitter;
 type Bindable = EventEmitter & { [BOUND_CONTEXT]?: Context };
+type BoundAdd = (
+  emitter: EventEmitter,
+  ctx: Context,
+  event: string | symbol,
+  listener: Listener,
+) => EventEmitter;
 
 /** Where a bound request or response keeps its context (read by the patched prototype methods). */
 const BOUND_CONTEXT = Symbol('logweave.boundContext');
@@ -74,10 +80,11 @@ function patchPrototype(proto: object): void {
       return parent[method]!.call(this, event, listener);
     };
   };
-  const originals = new Map<string, EmitterMethod>();
-  for (const method of ADD_METHODS) {
+  // Defines `method` on the prototype: unbound emitters get the inherited method untouched, bound
+  // ones `inContext`, built from it. Returns the inherited method.
+  const patch = (method: string, inContext: (original: EmitterMethod) => BoundAdd): EmitterMethod => {
     const original = inherited(method);
-    originals.set(method, original);
+    const addBound = inContext(original);
     const patched = function addListenerInContext(
       this: Bindable,
       event: string | symbol,
@@ -85,26 +92,28 @@ function patchPrototype(proto: object): void {
     ): EventEmitter {
       const ctx = this[BOUND_CONTEXT];
       if (ctx === undefined || typeof listener !== 'function') return original.call(this, event, listener);
-      return original.call(this, event, wrapListener(ctx, listener));
+      return addBound(this, ctx, event, listener);
     };
     patchedMethods.add(patched);
     Object.defineProperty(target, method, { value: patched, writable: true, configurable: true });
+    return original;
+  };
+  const originals = new Map<string, EmitterMethod>();
+  for (const method of ADD_METHODS) {
+    const original = patch(
+      method,
+      (add) => (emitter, ctx, event, listener) => add.call(emitter, event, wrapListener(ctx, listener)),
+    );
+    originals.set(method, original);
   }
   for (const [method, addMethod] of Object.entries(ONCE_METHODS)) {
-    const original = inherited(method);
     // The once wrapper goes straight to the unpatched add method: through `this.on` it would be wrapped twice.
     const add = originals.get(addMethod)!;
-    const patched = function addOnceListenerInContext(
-      this: Bindable,
-      event: string | symbol,
-      listener: Listener,
-    ): EventEmitter {
-      const ctx = this[BOUND_CONTEXT];
-      if (ctx === undefined || typeof listener !== 'function') return original.call(this, event, listener);
-      return add.call(this, event, wrapOnceListener(this, ctx, event, listener));
-    };
-    patchedMethods.add(patched);
-    Object.defineProperty(target, method, { value: patched, writable: true, configurable: true });
+    patch(
+      method,
+      () => (emitter, ctx, event, listener) =>
+        add.call(emitter, event, wrapOnceListener(emitter, ctx, event, listener)),
+    );
   }
 }
 
