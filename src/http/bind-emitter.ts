@@ -18,6 +18,7 @@ const BOUND_CONTEXT = Symbol('logweave.boundContext');
 const ADD_METHODS = ['on', 'addListener', 'prependListener'] as const;
 const ONCE_METHODS = { once: 'on', prependOnceListener: 'prependListener' } as const;
 const REMOVE_METHODS = ['removeListener', 'off'] as const;
+const PATCHED_NAMES: readonly string[] = [...ADD_METHODS, ...Object.keys(ONCE_METHODS)];
 
 /**
  * Makes every listener added to `emitter` from now on run inside `ctx`: the request's body
@@ -28,7 +29,8 @@ const REMOVE_METHODS = ['removeListener', 'off'] as const;
  * patched once on those two prototypes and read the context from a symbol on the instance;
  * binding a request is one property store, and only listeners that are actually added pay for a
  * wrapper. Patching each instance instead (five closures, a Map and a WeakMap per listener
- * kind) cost ~7 µs of CPU and a third of the GC time per request (`bench/http-cases.ts`).
+ * kind) was most of the integration's cost: Fastify + logweave went from 47 to 24 µs of server
+ * CPU per request, GC from 16 % to 3 % of its profile (`bench/http-cases.ts`, BENCHMARKS.md).
  *
  * Slow path (the instance already has its own `on`, e.g. the OTel HTTP instrumentation bound it
  * to the server span's context, or an emitter of another class): the instance is patched on top
@@ -58,7 +60,8 @@ function usesPatchedPrototype(emitter: Bindable): boolean {
   if (proto === undefined) return false;
   if (!patchedPrototypes.has(proto)) patchPrototype(proto);
   // Someone's own per-instance methods (an instrumentation's bind) shadow the prototype's.
-  return patchedMethods.has(emitter.on) && patchedMethods.has(emitter.prependListener);
+  const methods = emitter as unknown as Record<string, unknown>;
+  return PATCHED_NAMES.every((name) => patchedMethods.has(methods[name]));
 }
 
 /**

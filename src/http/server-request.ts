@@ -97,8 +97,8 @@ export class ServerRequest<R> {
     this.request = created.request;
     (req as WithServerRequest)[SERVER_REQUEST] = this as ServerRequest<unknown>;
     // 'close' follows 'finish' on every response, and also comes alone when the client went
-    // away first: one listener sees both. Registered before the emitters are bound: finish()
-    // enters the context itself.
+    // away first: one listener sees both. Registered before the emitters are bound, so it is not
+    // wrapped: finish() enters the context only when it writes a record.
     res.on('close', () => this.finish(!res.writableFinished));
     // Context re-entry for everything that listens to the request or response later (body
     // parsers' 'data'/'end', on-finished, compression): those callbacks run in the socket's
