@@ -15,6 +15,7 @@ import {
   TRACE_ID_KEPT,
   TRACE_ID_SAMPLED_OUT,
 } from './peers/sample-record.ts';
+import { runWithRequestContext } from '../src/index.ts';
 
 export function casesFor(label: string, logweave: typeof Logweave): BenchCase[] {
   const exporter = new SerializingExporter();
@@ -33,7 +34,7 @@ export function casesFor(label: string, logweave: typeof Logweave): BenchCase[] 
     {
       name: `${label}: kept INFO, drained`,
       run: async (ops) => {
-        await logging.runWithRequestContext(kept, async () => {
+        await runWithRequestContext(kept, async () => {
           for (let done = 0; done < ops; done += RECORDS_PER_TURN) {
             for (let i = 0; i < RECORDS_PER_TURN; i++) log.info(MESSAGE, callAttributes());
             await nextTurn();
@@ -45,7 +46,7 @@ export function casesFor(label: string, logweave: typeof Logweave): BenchCase[] 
     {
       name: `${label}: sampled-out INFO`,
       run: (ops) =>
-        logging.runWithRequestContext(sampledOut, () => {
+        runWithRequestContext(sampledOut, () => {
           for (let i = 0; i < ops / 100; i++) {
             for (let j = 0; j < 100; j++) log.info(MESSAGE, callAttributes());
           }
@@ -54,7 +55,7 @@ export function casesFor(label: string, logweave: typeof Logweave): BenchCase[] 
     {
       name: `${label}: disabled DEBUG`,
       run: (ops) =>
-        logging.runWithRequestContext(kept, () => {
+        runWithRequestContext(kept, () => {
           for (let i = 0; i < ops / 100; i++) {
             for (let j = 0; j < 100; j++) log.debug(MESSAGE, callAttributes());
           }

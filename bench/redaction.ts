@@ -8,7 +8,7 @@ import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { normalizeAttributes } from '../src/attributes/normalize-attributes.ts';
 import type { RedactionOptions } from '../src/config/redaction-options.ts';
-import { RedactionProcessor } from '../src/processors/redaction-processor.ts';
+import { RedactionProcessor } from '../src/pipeline/redaction-processor.ts';
 
 const ITERATIONS = 300_000;
 const ROUNDS = 5;

@@ -1,38 +1,28 @@
 import type { Context } from '@opentelemetry/api';
-import { resourceFromAttributes, defaultResource } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { LoggerProvider, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { normalizeLimitsOf } from './attributes/attribute-limits.ts';
+import { boundedFlush } from './assembly/bounded-flush.ts';
+import { buildPipeline } from './assembly/build-pipeline.ts';
+import { buildProvider } from './assembly/build-provider.ts';
+import { buildReloader } from './assembly/build-reloader.ts';
+import type { ConfigReloadResult } from './config/config-reloader.ts';
 import type { LoggingOptions } from './config/logging-options.ts';
-import { resolveOptions, type ResolvedOptions } from './config/resolve-options.ts';
-import { SEVERITY_NUMBER_BY_NAME } from './config/severity.ts';
+import { printableOptions, type PrintableOptions } from './config/printable-options.ts';
+import { resolveOptions } from './config/resolve-options.ts';
 import { ensureContextManager } from './context/context-manager.ts';
-import { processContextFrom } from './context/process-context.ts';
 import {
   createRequestContext,
-  runWithRequestContext,
-  setDefaultRequestIdSettings,
-  type RequestContext,
+  registerRequestIdSettings,
   type RequestContextInput,
   type RequestIdSettings,
-} from './context/request-context.ts';
-import { DiagnosticReporter } from './diagnostics/diagnostic-reporter.ts';
-import { internalErrorReporter, reportPipelineDrops } from './diagnostics/pipeline-diagnostics.ts';
-import { createExporter } from './exporters/create-exporter.ts';
-import { boundedBy } from './lifecycle/bounded-by.ts';
-import { registerExitHooks } from './lifecycle/exit-hooks.ts';
-import { exportBudgetMillis } from './lifecycle/flush-budget.ts';
-import { PendingRecords } from './lifecycle/pending-records.ts';
-import { registerSignalFlush } from './lifecycle/signal-handlers.ts';
-import { registerUncaughtErrorHandler } from './lifecycle/uncaught-errors.ts';
-import { Logger } from './logger.ts';
-import { ContextProcessor } from './processors/context-processor.ts';
-import { DiscardProcessor } from './processors/discard-processor.ts';
-import { LoggingStats, type StatsSnapshot } from './processors/logging-stats.ts';
-import { createQueueDropMeterProvider } from './processors/queue-drop-meter.ts';
-import { RedactionProcessor } from './processors/redaction-processor.ts';
-import { SamplingProcessor } from './processors/sampling-processor.ts';
-import { registerStatsMetrics } from './processors/stats-metrics.ts';
-import { ConfigReloader, readConfigWatch, type ConfigReloadResult } from './config/config-reloader.ts';
-import { LogweaveConfigError } from './config/logweave-config-error.ts';
+} from './context/create-request-context.ts';
+import type { RequestContext } from './context/request-context.ts';
+import { LogweaveConfigError } from './core/config-error.ts';
+import type { DiagnosticReporter } from './core/diagnostic-reporter.ts';
+import type { StatsSnapshot } from './core/stats.ts';
+import { installProcessHooks } from './lifecycle/process-hooks.ts';
+import { Logger } from './logger/logger.ts';
+import { registerStatsMetrics } from './pipeline/stats-metrics.ts';
 
 /** What `createLogging()` returns. */
 export interface Logging {
@@ -54,8 +44,6 @@ export interface Logging {
    * force and the result says why. Sampling given in code takes precedence and is not replaced.
    */
   reloadConfig(): ConfigReloadResult;
-  /** `runWithRequestContext` with this pipeline's request-id settings. */
-  runWithRequestContext<T>(input: RequestContextInput, fn: () => T): T;
   /** Builds (without entering) a request's context; integrations enter it themselves. */
   createRequestContext(
     input: RequestContextInput,
@@ -63,16 +51,18 @@ export interface Logging {
   ): { context: Context; request: RequestContext };
   /** The request-id header name and length cap in force. */
   readonly requestIdSettings: RequestIdSettings;
-  /** The options after precedence and defaults. */
-  readonly resolvedOptions: ResolvedOptions;
+  /** The options after precedence and defaults, with every secret replaced by `[REDACTED]`. */
+  readonly resolvedOptions: PrintableOptions;
   /** @internal Reports a fault through the rate-limited diagnostic (used by integrations). */
   readonly diagnostics: DiagnosticReporter;
 }
 
 /**
- * Creates the whole pipeline with one call: resource, processor chain (context → redaction →
- * sampling → batch) and exporter, from options, a config file and the OTel env vars.
- * Throws `LogweaveConfigError` for invalid configuration; never throws afterwards.
+ * Creates the whole pipeline with one call: resource, processor chain (request context →
+ * redaction → sampling → batch) and exporter, from options, a config file and the OTel env vars,
+ * plus the process hooks that flush it when the process ends. The same parts can be assembled by
+ * hand (see `RequestContextProcessor`). Throws `LogweaveConfigError` for invalid configuration;
+ * never throws afterwards.
  *
  * @example
  * const logging = createLogging({ serviceName: 'checkout' });
@@ -82,121 +72,55 @@ export interface Logging {
 export function createLogging(options: LoggingOptions = {}): Logging {
   const resolved = resolveOptions(options);
   ensureContextManager();
-  const requestIdSettings: RequestIdSettings = {
-    header: resolved.requestId.header,
-    maxLength: resolved.requestId.maxLength,
-  };
-  setDefaultRequestIdSettings(requestIdSettings);
-
-  const stats = new LoggingStats();
-  const diagnostics = new DiagnosticReporter({
-    intervalMillis: resolved.diagnosticIntervalMillis,
-    write: resolved.diagnosticWriter,
-  });
-  const exporterSetup = createExporter(resolved, stats, diagnostics);
-  // Mirrors the batch queue so `process.exit()` can still spool what it holds (lifecycle/).
-  const pendingRecords = new PendingRecords(stats);
-  const terminal: LogRecordProcessor =
-    exporterSetup === undefined
-      ? new DiscardProcessor()
-      : pendingRecords.track(
-          new BatchLogRecordProcessor({
-            exporter: pendingRecords.release(exporterSetup.exporter),
-            ...resolved.batch,
-            selfObsMeterProvider: createQueueDropMeterProvider(stats),
-          }),
-        );
-  reportPipelineDrops(stats, diagnostics, resolved);
-  const reportInternalError = internalErrorReporter(diagnostics);
-
-  const processContext = processContextFrom(resolved.inheritedContext);
-  const sampling = new SamplingProcessor(terminal, resolved.sampling, stats, {
-    processSpanContext: processContext?.spanContext,
-    reportError: reportInternalError,
-  });
-  const readStats = (): StatsSnapshot => {
-    sampling.drainCounters();
-    return stats.snapshot();
-  };
-  // Only a sampling section that came from the file is live; one given in code wins over the file.
-  const reloader =
-    resolved.configPath === undefined
-      ? undefined
-      : new ConfigReloader({
-          path: resolved.configPath,
-          applySampling: (section) => {
-            if (options.sampling === undefined) sampling.updatePolicy(section);
-          },
-          report: (message) => diagnostics.report('config_reload', message),
-          watch: readConfigWatch(resolved.env),
-          signal: resolved.handleSignals,
-        });
-  const stopMetrics =
-    resolved.meterProvider === undefined
-      ? undefined
-      : registerStatsMetrics(resolved.meterProvider, readStats);
-  const redaction = new RedactionProcessor(sampling, resolved.redaction, {
-    attributeValueLengthLimit: resolved.limits.attributeValueLengthLimit,
-    onRedacted: (count) => stats.recordRedacted(count),
-    diagnostics,
-  });
-  const head = new ContextProcessor(redaction, stats, processContext);
-
-  const loggerProvider = new LoggerProvider({
-    resource: defaultResource().merge(
-      resourceFromAttributes({ ...resolved.resourceAttributes, 'service.name': resolved.serviceName }),
-    ),
-    logRecordLimits: resolved.limits,
-    processors: [head],
-    loggerConfigurator: () => ({
-      enabled: true,
-      minimumSeverity: SEVERITY_NUMBER_BY_NAME[resolved.level],
-      traceBased: false,
-    }),
-  });
-
+  const requestIdSettings: RequestIdSettings = { ...resolved.requestId };
+  const unregisterSettings = registerRequestIdSettings(requestIdSettings);
+  const pipeline = buildPipeline(resolved);
+  const { stats, sampling, diagnostics } = pipeline;
+  const loggerProvider = buildProvider(resolved, pipeline.head);
+  const flushing = boundedFlush(pipeline, loggerProvider, resolved.shutdownTimeoutMillis);
+  const reloader = buildReloader(resolved, options.sampling !== undefined, sampling, diagnostics);
+  const readStats = (): StatsSnapshot => (sampling.drainCounters(), stats.snapshot());
+  const stopMetrics = resolved.meterProvider && registerStatsMetrics(resolved.meterProvider, readStats);
+  const limits = normalizeLimitsOf(resolved.limits);
   const loggers = new Map<string, Logger>();
-  const withTimeout = (work: Promise<void>, what: string): Promise<void> =>
-    boundedBy(work, resolved.shutdownTimeoutMillis, () =>
-      diagnostics.report(
-        'shutdown_timeout',
-        `${what} did not finish within ${resolved.shutdownTimeoutMillis} ms; records still queued may be lost`,
-      ),
-    );
-
-  let shutdownPromise: Promise<void> | undefined;
-  const unregisterHooks: Array<() => void> = [];
-  const unregisterSignals = (): void => {
-    for (const unregister of unregisterHooks.splice(0)) unregister();
+  const getLogger = (name: string): Logger => {
+    let logger = loggers.get(name);
+    if (logger === undefined) {
+      logger = new Logger(
+        name,
+        loggerProvider.getLogger(name),
+        (where, error) => diagnostics.reportError(where, error),
+        limits,
+        sampling.facadeGate(name),
+      );
+      loggers.set(name, logger);
+    }
+    return logger;
   };
-  const exportBudget = exportBudgetMillis(resolved.shutdownTimeoutMillis);
-  /* Signals, beforeExit and fatal errors: exports stop retrying at the budget and spool the rest,
-   * so the flush ends within shutdownTimeoutMillis even when the Collector is down. */
-  const flushBeforeExit = (): Promise<void> => {
-    const release = exporterSetup?.hurry(exportBudget);
-    return logging.forceFlush().finally(() => release?.());
-  };
-  const logging: Logging = {
-    getLogger(name) {
-      let logger = loggers.get(name);
-      if (logger === undefined) {
-        logger = new Logger(name, loggerProvider.getLogger(name), reportInternalError);
-        loggers.set(name, logger);
-      }
-      return logger;
+  let emittedAtLastFlush = -1;
+  const removeHooks = installProcessHooks(
+    {
+      flush: () => ((emittedAtLastFlush = stats.snapshot().emitted), flushing.flushBeforeExit()),
+      hasNewRecords: () => stats.snapshot().emitted !== emittedAtLastFlush,
+      keepNow: () => pipeline.exporter?.keepAtExit(pipeline.pending.drain()),
+      logFatal: (what, error) =>
+        getLogger('process').fatal(
+          `${what}: ${error instanceof Error ? error.message : String(error)}`,
+          error,
+        ),
     },
+    { signals: resolved.handleSignals, uncaughtErrors: resolved.delivery.handleUncaughtErrors },
+  );
+  return {
+    getLogger,
     loggerProvider,
-    processor: head,
-    forceFlush: () =>
-      shutdownPromise ? shutdownPromise : withTimeout(loggerProvider.forceFlush(), 'forceFlush'),
+    processor: pipeline.head,
+    forceFlush: flushing.flush,
     shutdown() {
-      shutdownPromise ??=
-        (unregisterSignals(),
-        reloader?.close(),
-        stopMetrics?.(),
-        exporterSetup?.hurry(exportBudget),
-        withTimeout(loggerProvider.shutdown(), 'shutdown'));
-      return shutdownPromise;
+      reloader?.close();
+      stopMetrics?.();
+      // The exit hooks stay until the flush is over: a process ending meanwhile still spools.
+      return flushing.shutdown().finally(() => (removeHooks(), unregisterSettings()));
     },
     stats: readStats,
     reloadConfig: () =>
@@ -208,35 +132,9 @@ export function createLogging(options: LoggingOptions = {}): Logging {
           undefined,
         ),
       },
-    runWithRequestContext: (input, fn) => runWithRequestContext(input, fn, requestIdSettings),
     createRequestContext: (input, parent) => createRequestContext(input, requestIdSettings, parent),
     requestIdSettings,
-    resolvedOptions: resolved,
+    resolvedOptions: printableOptions(resolved),
     diagnostics,
   };
-  if (resolved.handleSignals) unregisterHooks.push(registerSignalFlush(flushBeforeExit));
-  let emittedAtLastFlush = -1;
-  unregisterHooks.push(
-    registerExitHooks({
-      hasNewRecords: () => stats.snapshot().emitted !== emittedAtLastFlush,
-      flush: () => {
-        emittedAtLastFlush = stats.snapshot().emitted;
-        return flushBeforeExit();
-      },
-      keepNow: () => exporterSetup?.keepAtExit(pendingRecords.drain()),
-    }),
-  );
-  if (resolved.delivery.handleUncaughtErrors) {
-    unregisterHooks.push(
-      registerUncaughtErrorHandler((error, origin) => {
-        const what = origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception';
-        logging
-          .getLogger('process')
-          .fatal(`${what}: ${error instanceof Error ? error.message : String(error)}`, error);
-        return flushBeforeExit();
-      }),
-    );
-  }
-
-  return logging;
 }

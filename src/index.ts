@@ -3,7 +3,7 @@
  * The only public barrel; `logweave/express` and `logweave/fastify` hold the integrations.
  */
 export { createLogging, type Logging } from './create-logging.ts';
-export { Logger, type LogAttributes } from './logger.ts';
+export { Logger, type LogAttributes } from './logger/logger.ts';
 export type {
   BatchOptions,
   ExporterName,
@@ -21,22 +21,18 @@ export type {
   SeverityProbabilities,
 } from './config/sampling-options.ts';
 export type { ConfigReloadResult } from './config/config-reloader.ts';
-export { SAMPLING_ATTRIBUTES } from './sampling/sampling-attributes.ts';
-export { BURST_ATTRIBUTES } from './sampling/burst-summary-record.ts';
-export { SAMPLING_DEFAULTS } from './processors/sampling-processor.ts';
-export { STATS_METRICS } from './processors/stats-metrics.ts';
+export { SAMPLING_ATTRIBUTES } from './core/attribute-names.ts';
+export { BURST_ATTRIBUTES, REQUEST_ID_ATTRIBUTE } from './core/attribute-names.ts';
+export { STATS_METRICS } from './core/metric-names.ts';
 export type { RedactionOptions } from './config/redaction-options.ts';
 export type { DeliveryOptions } from './config/delivery-options.ts';
-export type { SeverityName } from './config/severity.ts';
-export { LogweaveConfigError } from './config/logweave-config-error.ts';
-export { DEFAULTS } from './config/resolve-options.ts';
-export {
-  getRequestContext,
-  runWithRequestContext,
-  tryGetRequestContext,
-  type RequestContext,
-  type RequestContextInput,
-} from './context/request-context.ts';
+export type { SeverityName } from './core/severity.ts';
+export { LogweaveConfigError } from './core/config-error.ts';
+export { DEFAULTS } from './core/defaults.ts';
+export { getRequestContext, tryGetRequestContext, type RequestContext } from './context/request-context.ts';
+export type { IncomingHeaders } from './context/w3c-carrier.ts';
+export type { RequestContextInput, RequestIdSettings } from './context/create-request-context.ts';
+export { runWithRequestContext } from './context/run-with-request-context.ts';
 export { markRequestFailed } from './context/request-lifecycle.ts';
 export {
   captureContext,
@@ -47,5 +43,23 @@ export {
   type OutgoingHeaders,
 } from './context/propagation.ts';
 export { fetchWithContext, propagationHeaders, type OutgoingClient } from './http/outgoing.ts';
-export type { DropReason, StatsSnapshot } from './processors/logging-stats.ts';
-export { REQUEST_ID_ATTRIBUTE } from './processors/context-processor.ts';
+export type { DropReason, StatsSnapshot } from './core/stats.ts';
+
+// The SDK components createLogging() assembles, usable on their own (NodeSDK, LoggerProvider).
+export {
+  RequestContextProcessor,
+  type RequestContextProcessorOptions,
+} from './pipeline/request-context-processor.ts';
+export { RedactionProcessor, type RedactionProcessorOptions } from './pipeline/redaction-processor.ts';
+export { SamplingProcessor, type SamplingProcessorOptions } from './pipeline/sampling-processor.ts';
+export {
+  DurableOtlpLogExporter,
+  type DurableOtlpLogExporterOptions,
+} from './exporters/durable-otlp-log-exporter.ts';
+export { OtlpJsonFileExporter } from './exporters/file-exporter.ts';
+export { ConsoleLineExporter } from './exporters/console-exporter.ts';
+export { LoggingStats } from './core/stats.ts';
+export { DiagnosticReporter, type DiagnosticReporterOptions } from './core/diagnostic-reporter.ts';
+export { LogweaveError, type LogweaveErrorCode } from './core/logweave-error.ts';
+export type { ProcessContext } from './context/process-context.ts';
+export type { PrintableOptions } from './config/printable-options.ts';

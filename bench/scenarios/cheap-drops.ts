@@ -20,6 +20,7 @@ import {
   TRACE_ID_KEPT,
   TRACE_ID_SAMPLED_OUT,
 } from '../peers/sample-record.ts';
+import { runWithRequestContext } from '../../src/index.ts';
 
 const FACADE_SAMPLED_OUT = 'logweave facade: sampled-out INFO';
 const EMIT_SAMPLED_OUT = 'logweave Logger.emit (OTel API): sampled-out INFO';
@@ -40,14 +41,12 @@ const GOAL_FRACTION_OF_KEPT = 1 / 20;
 async function samplingWorks(pipeline: LogweavePipeline): Promise<string | undefined> {
   const log = pipeline.logging.getLogger('bench.probe');
   const before = pipeline.exporter.records;
-  pipeline.logging.runWithRequestContext({ headers: requestHeaders(TRACE_ID_SAMPLED_OUT) }, () =>
-    log.info('probe'),
-  );
+  runWithRequestContext({ headers: requestHeaders(TRACE_ID_SAMPLED_OUT) }, () => log.info('probe'));
   await pipeline.logging.forceFlush();
   if (pipeline.exporter.records !== before) {
     return 'the sampling policy is not in the tree yet: under `sampling: { default: { info: 0.1 } }` a record of a trace with the lowest randomness was still exported';
   }
-  pipeline.logging.runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () => log.info('probe'));
+  runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () => log.info('probe'));
   await pipeline.logging.forceFlush();
   if (pipeline.exporter.records !== before + 1) {
     return 'under `sampling: { default: { info: 0.1 } }` a record of a trace with the highest randomness was not exported';
@@ -82,7 +81,7 @@ export async function cheapDropsCases(): Promise<{
     {
       name: FACADE_DEBUG,
       run: (ops) =>
-        weave.logging.runWithRequestContext(kept, () => {
+        runWithRequestContext(kept, () => {
           for (let i = 0; i < ops; i++) facade.debug(MESSAGE, callAttributes());
         }),
       before: snapshot,
@@ -98,7 +97,7 @@ export async function cheapDropsCases(): Promise<{
     {
       name: KEPT,
       run: async (ops) => {
-        await weave.logging.runWithRequestContext(kept, async () => {
+        await runWithRequestContext(kept, async () => {
           for (let done = 0; done < ops; done += RECORDS_PER_TURN) {
             for (let i = 0; i < RECORDS_PER_TURN; i++) facade.info(MESSAGE, callAttributes());
             await nextTurn();
@@ -118,7 +117,7 @@ export async function cheapDropsCases(): Promise<{
       {
         name: FACADE_SAMPLED_OUT,
         run: (ops) =>
-          weave.logging.runWithRequestContext(sampledOut, () => {
+          runWithRequestContext(sampledOut, () => {
             for (let i = 0; i < ops; i++) facade.info(MESSAGE, callAttributes());
           }),
         before: snapshot,
@@ -127,7 +126,7 @@ export async function cheapDropsCases(): Promise<{
       {
         name: EMIT_SAMPLED_OUT,
         run: (ops) =>
-          weave.logging.runWithRequestContext(sampledOut, () => {
+          runWithRequestContext(sampledOut, () => {
             for (let i = 0; i < ops; i++) {
               otelLogger.emit({
                 severityNumber: SeverityNumber.INFO,

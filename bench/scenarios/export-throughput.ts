@@ -1,4 +1,10 @@
-import { createLogging, DEFAULTS, type Logging, type OtlpProtocol } from '../../src/index.ts';
+import {
+  createLogging,
+  DEFAULTS,
+  type Logging,
+  type OtlpProtocol,
+  runWithRequestContext,
+} from '../../src/index.ts';
 import { nextTurn, sleep } from '../harness/event-loop.ts';
 import { formatInteger, formatSpread, type ResultRow, type ScenarioReport } from '../harness/report.ts';
 import type { BenchSettings } from '../harness/settings.ts';
@@ -41,9 +47,9 @@ async function deliverOnce(protocol: OtlpProtocol, sink: OtlpSink, total: number
   const log = logging.getLogger('bench.export');
   const before = await sink.counts();
   const started = process.hrtime.bigint();
-  await logging.runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, async () => {
+  await runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, async () => {
     for (let sent = 0; sent < total; sent += CHUNK) {
-      while (outstanding(logging) + CHUNK > DEFAULTS.maxQueueSize) await nextTurn();
+      while (outstanding(logging) + CHUNK > DEFAULTS.batch.maxQueueSize) await nextTurn();
       for (let i = 0; i < CHUNK && sent + i < total; i++) log.info(MESSAGE, callAttributes());
       await nextTurn();
     }
@@ -108,7 +114,7 @@ export async function exportThroughputScenario(settings: BenchSettings): Promise
     title: 'Export throughput to a loopback OTLP receiver (issue 7)',
     method:
       `createLogging with exporter 'otlp' (official OTLP/HTTP exporter, default batch settings: ` +
-      `${DEFAULTS.maxExportBatchSize} per batch, queue ${DEFAULTS.maxQueueSize}) sends ${total.toLocaleString('en-US')} ` +
+      `${DEFAULTS.batch.maxExportBatchSize} per batch, queue ${DEFAULTS.batch.maxQueueSize}) sends ${total.toLocaleString('en-US')} ` +
       `records per sample to a receiver on 127.0.0.1 in a worker thread that counts records and bytes. The ` +
       'producer logs as fast as delivery allows without overflowing the queue; the time runs until the ' +
       `receiver has counted every record. ${rounds} alternating round(s); uncompressed.`,

@@ -24,6 +24,7 @@ import {
   TRACE_ID_KEPT,
 } from '../peers/sample-record.ts';
 import { createWinstonPeer } from '../peers/winston-peer.ts';
+import { runWithRequestContext } from '../../src/index.ts';
 
 const LOGWEAVE = 'logweave facade → OTLP protobuf';
 const LOGWEAVE_EMIT = 'logweave pipeline via Logger.emit (OTel API) → OTLP protobuf';
@@ -97,7 +98,7 @@ export function keptInfoCases(): { cases: BenchCase[]; close(): Promise<void> } 
     {
       name: LOGWEAVE,
       run: async (ops) => {
-        await weave.logging.runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () =>
+        await runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () =>
           inTurns(ops, (count) => {
             for (let i = 0; i < count; i++) weaveLog.info(MESSAGE, callAttributes());
           }),
@@ -109,7 +110,7 @@ export function keptInfoCases(): { cases: BenchCase[]; close(): Promise<void> } 
     {
       name: LOGWEAVE_EMIT,
       run: async (ops) => {
-        await weave.logging.runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () =>
+        await runWithRequestContext({ headers: requestHeaders(TRACE_ID_KEPT) }, () =>
           inTurns(ops, (count) => {
             for (let i = 0; i < count; i++) {
               weaveOtelLogger.emit({

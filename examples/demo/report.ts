@@ -1,6 +1,6 @@
 /** What the demo prints at the end: the policy's counts, and one failed request read back from the file. */
 import { createReadStream } from 'node:fs';
-import { escapeForTerminal } from '../../src/exporters/console-exporter.ts';
+import { escapeForTerminal } from '../../src/core/terminal-escape.ts';
 import { SAMPLING_ATTRIBUTES, type StatsSnapshot } from '../../src/index.ts';
 import { flattenOtlpRequest } from '../../src/cli/flatten-otlp-request.ts';
 import { readLines } from '../../src/cli/read-lines.ts';

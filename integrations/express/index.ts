@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logging } from '../../src/create-logging.ts';
-import { internalErrorReporter } from '../../src/diagnostics/pipeline-diagnostics.ts';
 import { resolveHttpOptions, type HttpIntegrationOptions } from '../../src/http/http-options.ts';
 import {
   createHttpIntegration,
@@ -77,7 +76,7 @@ export function logweaveExpress(
         res.setHeader(echoHeader, serverRequest.request.requestId);
       }
     } catch (fault) {
-      internalErrorReporter(logging.diagnostics)('starting a request context', fault);
+      logging.diagnostics.reportError('starting a request context', fault);
       next();
       return;
     }

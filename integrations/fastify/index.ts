@@ -4,10 +4,9 @@
  */
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { LogweaveConfigError } from '../../src/config/logweave-config-error.ts';
+import { LogweaveConfigError } from '../../src/core/config-error.ts';
 import type { RequestContext } from '../../src/context/request-context.ts';
 import type { Logging } from '../../src/create-logging.ts';
-import { internalErrorReporter } from '../../src/diagnostics/pipeline-diagnostics.ts';
 import {
   resolveHttpOptions,
   type HttpIntegrationOptions,
@@ -76,7 +75,7 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
     try {
       serverRequest = new ServerRequest(integration, request.raw, reply.raw, request, FASTIFY_FACTS);
     } catch (fault) {
-      internalErrorReporter(logging.diagnostics)('starting a request context', fault);
+      logging.diagnostics.reportError('starting a request context', fault);
       next();
       return;
     }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../config/config-file.ts';
-import { LogweaveConfigError } from '../config/logweave-config-error.ts';
-import { escapeForTerminal } from '../exporters/console-exporter.ts';
+import { LogweaveConfigError } from '../core/config-error.ts';
+import { escapeForTerminal } from '../core/terminal-escape.ts';
 import { CliUsageError, EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
 import type { CliOutput } from './cli-output.ts';
 import { describeSampling, effectiveRules, type EffectiveRule } from './effective-rules.ts';

@@ -1,9 +1,8 @@
-import { DEFAULTS } from '../config/resolve-options.ts';
+import { DEFAULTS } from '../core/defaults.ts';
 import type { SerializableOptions } from '../config/options-schema.ts';
-import { SEVERITY_NAMES, type SeverityName } from '../config/severity.ts';
-import { SAMPLING_DEFAULTS } from '../processors/sampling-processor.ts';
+import { SEVERITY_NAMES, type SeverityName } from '../core/severity.ts';
 import { RuleCounters } from '../sampling/rule-counters.ts';
-import { UNSAMPLED_RULE } from '../sampling/sampling-attributes.ts';
+import { UNSAMPLED_RULE } from '../core/attribute-names.ts';
 import { SamplingPolicy } from '../sampling/sampling-policy.ts';
 
 /** What happens to a module's records of one severity under a configuration. */
@@ -55,15 +54,15 @@ export function describeSampling(config: SerializableOptions): string[] {
   lines.push(
     buffer === undefined
       ? 'error buffer: off (records sampling drops are gone even if their request fails)'
-      : `error buffer: on, ${buffer.maxRecords ?? SAMPLING_DEFAULTS.errorBufferMaxRecords} records and ` +
-          `${buffer.maxBytes ?? SAMPLING_DEFAULTS.errorBufferMaxBytes} bytes per request, ` +
-          `${buffer.maxTotalBytes ?? SAMPLING_DEFAULTS.errorBufferMaxTotalBytes} bytes in all, ` +
-          `${buffer.maxAgeMillis ?? SAMPLING_DEFAULTS.errorBufferMaxAgeMillis} ms at most`,
+      : `error buffer: on, ${buffer.maxRecords ?? DEFAULTS.sampling.errorBuffer.maxRecords} records and ` +
+          `${buffer.maxBytes ?? DEFAULTS.sampling.errorBuffer.maxBytes} bytes per request, ` +
+          `${buffer.maxTotalBytes ?? DEFAULTS.sampling.errorBuffer.maxTotalBytes} bytes in all, ` +
+          `${buffer.maxAgeMillis ?? DEFAULTS.sampling.errorBuffer.maxAgeMillis} ms at most`,
   );
   lines.push(
     sampling.burst === undefined
       ? 'burst limit: off'
-      : `burst limit: ${sampling.burst.perTemplatePerSecond ?? SAMPLING_DEFAULTS.burstPerTemplatePerSecond} records per second per message template`,
+      : `burst limit: ${sampling.burst.perTemplatePerSecond ?? DEFAULTS.sampling.burst.perTemplatePerSecond} records per second per message template`,
   );
   return lines;
 }

@@ -1,4 +1,4 @@
-import { REQUEST_ID_ATTRIBUTE } from '../processors/context-processor.ts';
+import { REQUEST_ID_ATTRIBUTE } from '../core/attribute-names.ts';
 import { plainObjectOf, plainValueOf } from './otlp-json-values.ts';
 import type { ViewRecord } from './view-record.ts';
 

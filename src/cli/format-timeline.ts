@@ -1,4 +1,4 @@
-import { escapeForTerminal } from '../exporters/console-exporter.ts';
+import { escapeForTerminal } from '../core/terminal-escape.ts';
 import type { PlainValue } from './otlp-json-values.ts';
 import { severityOfRecord } from './record-severity.ts';
 import type { TraceGroup } from './trace-timeline.ts';

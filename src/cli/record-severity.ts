@@ -1,4 +1,4 @@
-import { SEVERITY_NAMES, severityNameOf, type SeverityName } from '../config/severity.ts';
+import { SEVERITY_NAMES, severityNameOf, type SeverityName } from '../core/severity.ts';
 import type { ViewRecord } from './view-record.ts';
 
 const TEXT_ALIASES: Readonly<Record<string, SeverityName>> = {

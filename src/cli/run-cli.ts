@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { runCheckConfig } from './check-config-command.ts';
-import { escapeForTerminal } from '../exporters/console-exporter.ts';
+import { escapeForTerminal } from '../core/terminal-escape.ts';
 import { CliOutput } from './cli-output.ts';
 import { CliUsageError, EXIT_OK, EXIT_USAGE } from './cli-usage-error.ts';
 import { runView } from './view-command.ts';

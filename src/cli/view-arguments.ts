@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SEVERITY_NAMES, type SeverityName } from '../config/severity.ts';
+import { SEVERITY_NAMES, type SeverityName } from '../core/severity.ts';
 import { MODULE_PATTERN_SYNTAX } from '../sampling/module-pattern.ts';
 import { CliUsageError } from './cli-usage-error.ts';
 import type { ViewFilterOptions } from './view-filter.ts';

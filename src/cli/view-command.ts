@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { escapeForTerminal } from '../exporters/console-exporter.ts';
+import { escapeForTerminal } from '../core/terminal-escape.ts';
 import { EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
 import type { CliOutput } from './cli-output.ts';
 import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';

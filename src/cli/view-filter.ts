@@ -1,5 +1,5 @@
 import { severityOfRecord, severityRank } from './record-severity.ts';
-import type { SeverityName } from '../config/severity.ts';
+import type { SeverityName } from '../core/severity.ts';
 import { matchesModule, moduleLineage, parseModulePattern } from '../sampling/module-pattern.ts';
 import type { ViewRecord } from './view-record.ts';
 

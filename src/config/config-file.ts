@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { LogweaveConfigError } from './logweave-config-error.ts';
+import { LogweaveConfigError } from '../core/config-error.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
 import { validateWithSchema } from './validate-with-schema.ts';
 

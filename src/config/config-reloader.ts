@@ -1,20 +1,11 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseConfigText, readConfigText } from './config-file.ts';
-import { readBoolean, type Environment } from './env-parsers.ts';
-import { LogweaveConfigError } from './logweave-config-error.ts';
+import { LogweaveConfigError } from '../core/config-error.ts';
 import type { SamplingOptions } from './sampling-options.ts';
 
 /** What a reload did. */
 export type ConfigReloadResult = { ok: true; changed: boolean } | { ok: false; error: LogweaveConfigError };
-
-/**
- * Whether the config file is watched for changes. Env: `LOGWEAVE_CONFIG_WATCH` (`false` leaves
- * reloads to SIGHUP and `logging.reloadConfig()`, e.g. where file watchers are scarce). Default: true.
- */
-export function readConfigWatch(env: Environment): boolean {
-  return readBoolean(env, 'LOGWEAVE_CONFIG_WATCH') ?? true;
-}
 
 /** Quiet time after a file event before reading: editors write in several steps. */
 export const CONFIG_RELOAD_DEBOUNCE_MILLIS = 100;

@@ -1,63 +1,90 @@
-import { LogweaveConfigError } from './logweave-config-error.ts';
+import { LogweaveConfigError } from '../core/config-error.ts';
+import type { EnvEntry } from './env-table.ts';
 
 /** The environment as logweave reads it: only `src/config` touches `process.env`. */
 export type Environment = Readonly<Record<string, string | undefined>>;
 
-/** An unset or blank variable counts as absent, as the OTel spec asks. */
-export function readString(env: Environment, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined) return undefined;
-  const trimmed = raw.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
+const SIGNAL_PATH = '/v1/logs';
 
-/** Reads a non-negative integer; anything else is a `LogweaveConfigError` naming the variable. */
-export function readInteger(
-  env: Environment,
-  name: string,
-  bounds: { min: number; max?: number },
-): number | undefined {
-  const raw = readString(env, name);
+/**
+ * The typed value of one variable, or undefined when it is unset or blank (the OTel spec: an
+ * empty value means unset). Throws `LogweaveConfigError` (`env:NAME`) when the text cannot be
+ * the kind the table says; ranges are the schema's business (see `read-environment.ts`).
+ */
+export function parseEnvValue(entry: EnvEntry, env: Environment): unknown {
+  const raw = env[entry.name];
   if (raw === undefined) return undefined;
-  const value = Number(raw);
-  const max = bounds.max ?? Number.MAX_SAFE_INTEGER;
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < bounds.min || value > max) {
-    throw new LogweaveConfigError(`env:${name}`, `an integer from ${bounds.min} to ${max}`, raw);
+  if (entry.kind === 'raw') return raw === '' ? undefined : raw;
+  const text = raw.trim();
+  if (text === '') return undefined;
+  const where = `env:${entry.name}`;
+  const shown = entry.secret === true ? '(hidden)' : text;
+  switch (entry.kind) {
+    case 'string':
+      return text;
+    case 'name':
+      return text.toLowerCase();
+    case 'integer': {
+      const value = Number(text);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
+        throw new LogweaveConfigError(where, 'an integer (decimal digits)', shown);
+      }
+      return value;
+    }
+    case 'boolean': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === '1') return true;
+      if (lower === 'false' || lower === '0') return false;
+      throw new LogweaveConfigError(where, '"true" or "false"', shown);
+    }
+    case 'keyValueList':
+      return parseKeyValueList(text, where, entry.secret === true);
+    case 'url':
+      return checkHttpUrl(text, where);
+    case 'baseUrl':
+      return `${checkHttpUrl(text, where).replace(/\/+$/, '')}${SIGNAL_PATH}`;
   }
-  return value;
-}
-
-export function readBoolean(env: Environment, name: string): boolean | undefined {
-  const raw = readString(env, name)?.toLowerCase();
-  if (raw === undefined) return undefined;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new LogweaveConfigError(`env:${name}`, '"true" or "false"', raw);
 }
 
 /**
- * Parses the W3C-baggage-like `key=value,key2=value2` lists used by `OTEL_RESOURCE_ATTRIBUTES`
- * and `OTEL_EXPORTER_OTLP_HEADERS`; values are percent-decoded as the OTel spec says.
+ * `key=value,key2=value2` as `OTEL_RESOURCE_ATTRIBUTES` and `OTEL_EXPORTER_OTLP_HEADERS` use it;
+ * values are percent-decoded as the OTel spec says. A scan with `indexOf`, linear in the text.
  */
-export function readKeyValueList(env: Environment, name: string): Record<string, string> | undefined {
-  const raw = readString(env, name);
-  if (raw === undefined) return undefined;
+function parseKeyValueList(text: string, where: string, secret: boolean): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const entry of raw.split(',')) {
+  for (let start = 0; start <= text.length;) {
+    const comma = text.indexOf(',', start);
+    const end = comma === -1 ? text.length : comma;
+    const entry = text.slice(start, end);
+    start = end + 1;
     if (entry.trim() === '') continue;
     const separator = entry.indexOf('=');
-    if (separator <= 0) {
-      throw new LogweaveConfigError(`env:${name}`, 'a comma-separated list of key=value pairs', entry);
-    }
+    // The key is shown even for secrets: it says which entry is wrong without revealing a value.
+    const shown = secret ? `${entry.slice(0, Math.max(separator, 0)).trim()}=(hidden)` : entry;
+    if (separator <= 0)
+      throw new LogweaveConfigError(where, 'a comma-separated list of key=value pairs', shown);
     const key = entry.slice(0, separator).trim();
     let value: string;
     try {
       value = decodeURIComponent(entry.slice(separator + 1).trim());
     } catch (error) {
-      throw new LogweaveConfigError(`env:${name}`, 'percent-encoded values', entry, { cause: error });
+      throw new LogweaveConfigError(where, 'percent-encoded values', shown, { cause: error });
     }
-    // Object.defineProperty keeps a key such as "__proto__" an ordinary own property.
+    // defineProperty keeps a key such as "__proto__" an ordinary own property.
     Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return result;
+}
+
+function checkHttpUrl(value: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LogweaveConfigError(where, 'an absolute http(s) URL', value);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LogweaveConfigError(where, 'an absolute http(s) URL', value);
+  }
+  return value;
 }

@@ -1,6 +1,6 @@
 import type { Attributes, MeterProvider } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
-import type { SeverityName } from './severity.ts';
+import type { SeverityName } from '../core/severity.ts';
 import type { SamplingOptions } from './sampling-options.ts';
 import type { RedactionOptions } from './redaction-options.ts';
 import type { DeliveryOptions } from './delivery-options.ts';
@@ -49,14 +49,30 @@ export interface BatchOptions {
   exportTimeoutMillis?: number;
 }
 
+/**
+ * Bounds on what one record may carry. The first two are the OTel SDK's log record limits (and its
+ * env vars); the others bound the facade's conversion of caller values and the body, which the
+ * SDK leaves open. Every stage (facade, SDK, redaction) applies the same values.
+ */
 export interface LimitOptions {
   /** Env: `OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT`, `OTEL_ATTRIBUTE_COUNT_LIMIT`. Default: 128. */
   attributeCountLimit?: number;
   /**
-   * Longer string values are truncated. Unlike the SDK's default (unlimited) this is finite.
+   * Longer string values are truncated, never inside a character. Unlike the SDK's default
+   * (unlimited) this is finite.
    * Env: `OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT`, `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`. Default: 8192.
    */
   attributeValueLengthLimit?: number;
+  /** Deepest nesting kept in an attribute value (1–64); deeper values become `"[Object]"`. Default: 8. */
+  maxDepth?: number;
+  /** Items kept per array, Set, Map or object; the rest is summarised by a marker. Default: 128. */
+  maxCollectionEntries?: number;
+  /** Values converted per call, at any depth; later ones become `"[Truncated]"`. Default: 2048. */
+  maxTotalValues?: number;
+  /** String characters converted per call; later strings are cut to what is left. Default: 262144. */
+  maxTotalChars?: number;
+  /** Longest body in UTF-8 bytes (at least 64); longer bodies are cut on a character boundary. Default: 65536. */
+  maxBodyBytes?: number;
 }
 
 export interface RequestIdOptions {

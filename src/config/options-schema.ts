@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SEVERITY_NAMES } from './severity.ts';
+import { SEVERITY_NAMES } from '../core/severity.ts';
 import { samplingSchema } from './sampling-schema.ts';
 import { redactionSchema } from './redaction-schema.ts';
 import { deliverySchema } from './delivery-schema.ts';
@@ -44,6 +44,11 @@ export const optionsSchema = z.strictObject({
     .strictObject({
       attributeCountLimit: z.number().int().min(0).optional(),
       attributeValueLengthLimit: positiveInteger.optional(),
+      maxDepth: z.number().int().min(1).max(64).optional(),
+      maxCollectionEntries: positiveInteger.optional(),
+      maxTotalValues: positiveInteger.optional(),
+      maxTotalChars: positiveInteger.optional(),
+      maxBodyBytes: z.number().int().min(64).optional(),
     })
     .optional(),
   requestId: z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODULE_PATTERN_SYNTAX } from '../sampling/module-pattern.ts';
+import { MODULE_PATTERN_SYNTAX } from './module-pattern-syntax.ts';
 
 // OTel defines sampling probabilities within [2^-56, 1]; 0 means "never" (not a probability).
 const probability = z

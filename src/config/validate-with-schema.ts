@@ -1,18 +1,24 @@
 import type { z } from 'zod';
-import { LogweaveConfigError } from './logweave-config-error.ts';
+import { LogweaveConfigError } from '../core/config-error.ts';
 
 /**
  * Validates `input` against `schema`, turning the first problem into a `LogweaveConfigError`
  * whose path starts with `origin` (e.g. `options` or `logweave.yaml`).
  */
-export function validateWithSchema<T>(schema: z.ZodType<T>, input: unknown, origin: string): T {
+export function validateWithSchema<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  origin: string,
+  options: { secret?: boolean } = {},
+): T {
   const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   if (issue === undefined) throw new LogweaveConfigError(origin, 'a valid configuration', input);
   const path = [origin, ...issue.path.map(String)].join('.');
   // A rejected secret (a too-short hash key) must not be echoed into logs and crash reports.
-  const received = SECRET_FIELDS.has(String(issue.path.at(-1))) ? '(hidden)' : issue.input;
+  const received =
+    options.secret === true || SECRET_FIELDS.has(String(issue.path.at(-1))) ? '(hidden)' : issue.input;
   throw new LogweaveConfigError(path, expectationOf(issue), received, { cause: result.error });
 }
 

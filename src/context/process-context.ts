@@ -1,9 +1,14 @@
-import { isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import type { InheritedContext } from '../config/resolve-options.ts';
-import type { ProcessContext } from '../processors/context-processor.ts';
+import { isSpanContextValid, ROOT_CONTEXT, trace, type SpanContext } from '@opentelemetry/api';
+import type { InheritedContext } from '../config/read-environment.ts';
 import { generateSpanId } from './ids.ts';
 import { acceptRequestId } from './request-id.ts';
 import { recordGetter, w3cPropagator } from './w3c-carrier.ts';
+
+/** The trace a parent process handed down through `TRACEPARENT` (see `contextToEnv`). */
+export interface ProcessContext {
+  readonly spanContext: SpanContext;
+  readonly requestId: string | undefined;
+}
 
 /**
  * The trace a parent process handed down with `contextToEnv()` (`TRACEPARENT`, `TRACESTATE`,

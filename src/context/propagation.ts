@@ -1,10 +1,7 @@
 import { context, type Context } from '@opentelemetry/api';
-import {
-  getDefaultRequestIdSettings,
-  requestContextFrom,
-  runWithRequestContext,
-  type RequestContextInput,
-} from './request-context.ts';
+import { getDefaultRequestIdSettings, type RequestContextInput } from './create-request-context.ts';
+import { requestContextFrom } from './request-context.ts';
+import { runWithRequestContext } from './run-with-request-context.ts';
 import { w3cPropagator } from './w3c-carrier.ts';
 
 /** Mutable outgoing headers: a plain object, or anything with `set` (fetch `Headers`). */

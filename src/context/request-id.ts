@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DEFAULTS } from '../core/defaults.ts';
 
 /**
  * Characters accepted in an incoming request id: letters, digits and `._:=+/-`, which covers
@@ -8,13 +9,10 @@ import { randomUUID } from 'node:crypto';
  */
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:=+/-]+$/;
 
-/** Default longest accepted incoming request id. */
-export const DEFAULT_REQUEST_ID_MAX_LENGTH = 128;
-
 /** Returns `candidate` when it is a single, safe, short enough value; otherwise undefined. */
 export function acceptRequestId(
   candidate: unknown,
-  maxLength = DEFAULT_REQUEST_ID_MAX_LENGTH,
+  maxLength: number = DEFAULTS.requestId.maxLength,
 ): string | undefined {
   if (typeof candidate !== 'string') return undefined;
   if (candidate.length === 0 || candidate.length > maxLength) return undefined;

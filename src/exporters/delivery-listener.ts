@@ -1,4 +1,4 @@
-import type { DropReason } from '../processors/logging-stats.ts';
+import type { DropReason } from '../core/stats.ts';
 
 /**
  * Where an exporter that settles records itself (the durable OTLP exporter) reports each

@@ -1,5 +1,5 @@
-import type { DiagnosticReporter } from '../diagnostics/diagnostic-reporter.ts';
-import type { DropReason, LoggingStats } from '../processors/logging-stats.ts';
+import type { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
+import type { DropReason, LoggingStats } from '../core/stats.ts';
 import type { DeliveryListener } from './delivery-listener.ts';
 
 const REDIRECT_HINT =

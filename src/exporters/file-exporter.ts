@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { FileSinkOptions } from '../config/logging-options.ts';
-import { DEFAULTS } from '../config/resolve-options.ts';
+import { DEFAULTS } from '../core/defaults.ts';
 import { rotateIfFull } from './file-rotation.ts';
 import { serializeOtlpJsonLine } from './otlp-json-line.ts';
 
@@ -21,8 +21,8 @@ export class OtlpJsonFileExporter implements LogRecordExporter {
 
   constructor(options: FileSinkOptions & { path: string }) {
     this.#path = options.path;
-    this.#maxBytes = options.maxBytes ?? DEFAULTS.fileMaxBytes;
-    this.#maxFiles = options.maxFiles ?? DEFAULTS.fileMaxFiles;
+    this.#maxBytes = options.maxBytes ?? DEFAULTS.file.maxBytes;
+    this.#maxFiles = options.maxFiles ?? DEFAULTS.file.maxFiles;
     mkdirSync(dirname(this.#path), { recursive: true });
   }
 

@@ -1,7 +1,7 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import type { DiagnosticReporter } from '../diagnostics/diagnostic-reporter.ts';
-import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
+import type { LoggingStats } from '../core/stats.ts';
 import type { SelfReportingExporter } from './delivery-listener.ts';
 import { DeliveryReport } from './delivery-report.ts';
 

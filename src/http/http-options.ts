@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SEVERITY_NAMES, type SeverityName } from '../config/severity.ts';
+import { DEFAULTS } from '../core/defaults.ts';
+import { SEVERITY_NAMES, type SeverityName } from '../core/severity.ts';
 import { validateWithSchema } from '../config/validate-with-schema.ts';
 
 /** How a request ended, as far as its access record's severity is concerned. */
@@ -12,7 +13,7 @@ export interface HttpIntegrationOptions {
    * rules can address them. Default: `logweave.http`.
    */
   loggerName?: string;
-  /** One record per request (`request completed`); `false` turns it off. Default: on. */
+  /** One record per request (`request completed`); `false` turns it off. Default: true. */
   accessLog?: boolean | AccessLogOptions;
   /**
    * Answer with the request id in the request-id header (`requestId.header`, default
@@ -43,15 +44,6 @@ export interface ResolvedHttpOptions {
   echoRequestId: boolean;
   clientErrorsFail: boolean;
 }
-
-export const DEFAULT_HTTP_LOGGER_NAME = 'logweave.http';
-
-const DEFAULT_SEVERITY: Readonly<Record<RequestOutcome, SeverityName>> = {
-  success: 'info',
-  clientError: 'warn',
-  serverError: 'error',
-  aborted: 'warn',
-};
 
 const severityName = z.enum(SEVERITY_NAMES);
 const accessLogSchema = z
@@ -85,15 +77,15 @@ export function resolveHttpOptions(options: unknown, origin: string): ResolvedHt
   const parsed = validateWithSchema(schema, options ?? {}, origin);
   const accessLog =
     parsed.accessLog === undefined || typeof parsed.accessLog === 'boolean'
-      ? (parsed.accessLog ?? true)
+      ? (parsed.accessLog ?? DEFAULTS.http.accessLog)
       : validateWithSchema(accessLogSchema, parsed.accessLog, `${origin}.accessLog`);
   const severityOverrides = typeof accessLog === 'object' ? accessLog.severity : undefined;
   return {
-    loggerName: parsed.loggerName ?? DEFAULT_HTTP_LOGGER_NAME,
+    loggerName: parsed.loggerName ?? DEFAULTS.http.loggerName,
     accessLog: accessLog !== false,
-    severity: { ...DEFAULT_SEVERITY, ...stripUndefined(severityOverrides) },
-    echoRequestId: parsed.echoRequestId ?? true,
-    clientErrorsFail: parsed.clientErrorsFail ?? false,
+    severity: { ...DEFAULTS.http.severity, ...stripUndefined(severityOverrides) },
+    echoRequestId: parsed.echoRequestId ?? DEFAULTS.http.echoRequestId,
+    clientErrorsFail: parsed.clientErrorsFail ?? DEFAULTS.http.clientErrorsFail,
   };
 }
 

@@ -1,6 +1,7 @@
 import { channel } from 'node:diagnostics_channel';
 import { context, propagation, type Context } from '@opentelemetry/api';
-import { getDefaultRequestIdSettings, requestContextFrom } from '../context/request-context.ts';
+import { getDefaultRequestIdSettings } from '../context/create-request-context.ts';
+import { requestContextFrom } from '../context/request-context.ts';
 import { w3cPropagator } from '../context/w3c-carrier.ts';
 
 /**

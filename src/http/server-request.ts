@@ -1,13 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { context, type Context, type Logger as OtelLogger } from '@opentelemetry/api';
-import { SEVERITY_NUMBER_BY_NAME } from '../config/severity.ts';
-import type { Logging } from '../create-logging.ts';
-import { createServerRequestContext, type RequestContext } from '../context/request-context.ts';
+import { SEVERITY_NUMBER_BY_NAME } from '../core/severity.ts';
+import { createServerRequestContext } from '../context/create-request-context.ts';
+import type { RequestIdSettings } from '../context/create-request-context.ts';
+import type { RequestContext } from '../context/request-context.ts';
+import type { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import { endRequest, markRequestFailed } from '../context/request-lifecycle.ts';
-import type { Logger } from '../logger.ts';
+import type { Logger } from '../logger/logger.ts';
 import { accessAttributes, outcomeOf, requestAttributes } from './access-record.ts';
-import { internalErrorReporter } from '../diagnostics/pipeline-diagnostics.ts';
 import { bindEmitterToContext } from './bind-emitter.ts';
 import type { ResolvedHttpOptions } from './http-options.ts';
 
@@ -29,9 +30,17 @@ export interface FrameworkFacts<R> {
   bindResponse: boolean;
 }
 
+/** The part of `Logging` (what `createLogging()` returns) the HTTP integrations use. */
+export interface HttpPipeline {
+  getLogger(name: string): Logger;
+  readonly loggerProvider: { getLogger(name: string): OtelLogger };
+  readonly requestIdSettings: RequestIdSettings;
+  readonly diagnostics: DiagnosticReporter;
+}
+
 /** What an integration needs to run a server request in logweave's context. */
 export interface HttpIntegration {
-  readonly logging: Logging;
+  readonly logging: HttpPipeline;
   readonly options: ResolvedHttpOptions;
   readonly logger: Logger;
   /** The same logger's OTel side: its `enabled()` takes the request's context explicitly. */
@@ -39,7 +48,7 @@ export interface HttpIntegration {
 }
 
 /** The integration state both frameworks build once, when they are set up. */
-export function createHttpIntegration(logging: Logging, options: ResolvedHttpOptions): HttpIntegration {
+export function createHttpIntegration(logging: HttpPipeline, options: ResolvedHttpOptions): HttpIntegration {
   return {
     logging,
     options,
@@ -181,7 +190,7 @@ export class ServerRequest<R> {
   }
 
   #reportFault(what: string, fault: unknown): void {
-    internalErrorReporter(this.#integration.logging.diagnostics)(what, fault);
+    this.#integration.logging.diagnostics.reportError(what, fault);
   }
 }
 

@@ -6,7 +6,7 @@ import type {
   ReadableLogRecord,
   ReadWriteLogRecord,
 } from '@opentelemetry/sdk-logs';
-import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { LoggingStats } from '../core/stats.ts';
 
 /** Consumed slots are cut off the front once this many have piled up (and they are half the array). */
 const COMPACT_AFTER = 1024;

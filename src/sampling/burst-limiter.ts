@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { LoggingStats } from '../core/stats.ts';
 import { BurstSummaryRecord, type BurstSummary } from './burst-summary-record.ts';
 
 /** A burst has ended when its template was not suppressed for this long. */
@@ -39,10 +39,19 @@ export class BurstLimiter {
   #pending = 0;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(perTemplatePerSecond: number, stats: LoggingStats, emit: (record: BurstSummaryRecord) => void) {
-    this.#perSecond = perTemplatePerSecond;
-    this.#stats = stats;
-    this.#emit = emit;
+  readonly #clock: () => number;
+
+  constructor(options: {
+    perTemplatePerSecond: number;
+    stats: LoggingStats;
+    emit: (record: BurstSummaryRecord) => void;
+    /** Milliseconds on a monotonic clock. Default: `performance.now` (tests inject their own). */
+    clock?: () => number;
+  }) {
+    this.#perSecond = options.perTemplatePerSecond;
+    this.#stats = options.stats;
+    this.#emit = options.emit;
+    this.#clock = options.clock ?? (() => performance.now());
   }
 
   set perTemplatePerSecond(value: number) {
@@ -52,7 +61,7 @@ export class BurstLimiter {
   /** Takes a token for the record's template; false (and counted) when the burst limit suppresses it. */
   allow(record: ReadWriteLogRecord): boolean {
     const key = templateKey(record);
-    const now = performance.now();
+    const now = this.#clock();
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {
       if (this.#buckets.size >= BURST_MAX_TEMPLATES && !this.#forgetIdle(now)) return true;
@@ -99,7 +108,7 @@ export class BurstLimiter {
   /** Emits the summaries of bursts that ended (all of them when `all`, e.g. on flush). */
   summarize(all: boolean): void {
     if (this.#pending === 0) return;
-    const now = performance.now();
+    const now = this.#clock();
     for (const bucket of this.#buckets.values()) {
       if (bucket.suppressed === 0 || bucket.summary === undefined || bucket.lastTimestamp === undefined)
         continue;

@@ -2,6 +2,7 @@ import type { AnyValue, Attributes, HrTime, SeverityNumber, SpanContext } from '
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { BURST_ATTRIBUTES } from '../core/attribute-names.ts';
 
 /** What a burst summary says; see `BurstLimiter`. */
 export interface BurstSummary {
@@ -15,15 +16,6 @@ export interface BurstSummary {
   readonly lastTimestamp: HrTime;
   readonly perTemplatePerSecond: number;
 }
-
-/** Attributes of a burst summary record. */
-export const BURST_ATTRIBUTES = {
-  suppressedCount: 'logweave.burst.suppressed_count',
-  firstTimestamp: 'logweave.burst.first_timestamp',
-  lastTimestamp: 'logweave.burst.last_timestamp',
-  template: 'logweave.burst.template',
-  limit: 'logweave.burst.limit_per_second',
-} as const;
 
 /**
  * The record that stands for the records a burst suppressed. It is made by logweave rather than

@@ -1,7 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { RequestContext } from '../context/request-context.ts';
-import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { LoggingStats } from '../core/stats.ts';
 import type { RuleCounter } from './rule-counters.ts';
 
 /** Limits of the error buffer after defaults (see `ErrorBufferOptions`). */

@@ -12,8 +12,7 @@ export interface ModulePattern {
   readonly hasWildcard: boolean;
 }
 
-/** Segments are names without dots, `*` or whitespace, or a lone `*`. */
-export const MODULE_PATTERN_SYNTAX = /^(\*|[^.*\s]+)(\.(\*|[^.*\s]+))*$/;
+export { MODULE_PATTERN_SYNTAX } from '../config/module-pattern-syntax.ts';
 
 export function parseModulePattern(source: string): ModulePattern {
   const segments = source.split('.').map((segment) => (segment === '*' ? undefined : segment));

@@ -35,7 +35,6 @@ export class RecordRandomness {
   constructor(seed: number = randomBytes(4).readUInt32LE(0)) {
     // xorshift32 must not start at zero.
     this.#state = seed | 0 || 0x1e3779b9;
-    this.#draw();
   }
 
   /** Loads the randomness of a trace; false when the span context has none usable. */
@@ -60,21 +59,19 @@ export class RecordRandomness {
     }
     this.hi = this.#lastRequestHi;
     this.lo = this.#lastRequestLo;
+    this.explicit = false;
   }
 
   /**
-   * Loads the current value of the pseudo-random sequence without consuming it. The facade's
-   * gate, the SDK's `enabled()` and `onEmit` ask about the same record in turn; they must see
-   * the same draw, or a record would be tested twice (kept with p² instead of p). A value is
-   * consumed by `advance()` once a record is decided for good.
+   * Loads the next value of the pseudo-random sequence, for a record with neither a trace nor a
+   * request. Each record is decided once (the gate's decision is reused by `onEmit`), so each
+   * draw decides exactly one record.
    */
-  peekRandom(): void {
+  fromRandomSequence(): void {
+    this.#draw();
     this.hi = this.#randomHi;
     this.lo = this.#randomLo;
-  }
-
-  advance(): void {
-    this.#draw();
+    this.explicit = false;
   }
 
   #draw(): void {

@@ -1,4 +1,4 @@
-import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { LoggingStats } from '../core/stats.ts';
 
 /**
  * Hot-path counters of one rule name (`payments.info`). The sampling stage only increments plain

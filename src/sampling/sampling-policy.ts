@@ -1,6 +1,15 @@
 import type { SamplingOptions, SeverityProbabilities } from '../config/sampling-options.ts';
-import { SEVERITY_NAMES } from '../config/severity.ts';
-import { probabilityToThreshold, type Threshold } from './consistent-threshold.ts';
+import { ERROR_BUFFER_RULE } from '../core/attribute-names.ts';
+import { DEFAULTS } from '../core/defaults.ts';
+import { SEVERITY_NAMES } from '../core/severity.ts';
+import {
+  decisionsFor,
+  type CompiledRule,
+  type ProbabilityRule,
+  type RuleKind,
+  type ScopeRules,
+} from './compiled-rule.ts';
+import { probabilityToThreshold } from './consistent-threshold.ts';
 import {
   compareSpecificity,
   matchesModule,
@@ -8,38 +17,7 @@ import {
   parseModulePattern,
   type ModulePattern,
 } from './module-pattern.ts';
-import type { RuleCounter, RuleCounters } from './rule-counters.ts';
-
-/** Keep-probabilities used where no rule (and no `default`) names a severity. */
-export const BUILT_IN_DEFAULTS: Readonly<Required<SeverityProbabilities>> = {
-  trace: 1,
-  debug: 1,
-  info: 1,
-  warn: 0,
-};
-
-/** How a rule decides. `keep` and `drop` need no randomness. */
-export type RuleKind = 'keep' | 'drop' | 'probability';
-
-/** One decision of the policy: the rule that governs (module, severity). */
-export interface CompiledRule {
-  /** `payments.info`, `default.warn`, `error`, `warn_allowlist`. */
-  readonly name: string;
-  readonly kind: RuleKind;
-  /** The configured keep-probability (1 for `keep`, 0 for `drop`). */
-  readonly probability: number;
-  /** Defined for `probability` rules. */
-  readonly threshold: Threshold | undefined;
-  readonly counter: RuleCounter;
-  /** A WARN rule of a module that is not allow-listed: its drops count as `not_allowlisted` at p = 0. */
-  readonly isWarn: boolean;
-}
-
-/** The six rules of one module (trace … fatal) and whether its WARN records are allow-listed. */
-export interface ScopeRules {
-  readonly bySeverity: readonly CompiledRule[];
-  readonly warnAllowlisted: boolean;
-}
+import type { RuleCounters } from './rule-counters.ts';
 
 interface PatternEntry {
   readonly pattern: ModulePattern;
@@ -66,6 +44,7 @@ export class SamplingPolicy {
   readonly #alwaysError: CompiledRule;
   readonly #alwaysFatal: CompiledRule;
   readonly #allowlistRule: CompiledRule;
+  readonly #errorBufferRule: CompiledRule;
   #lastScope: object | undefined;
   #lastRules: ScopeRules | undefined;
 
@@ -80,6 +59,7 @@ export class SamplingPolicy {
     this.#alwaysError = this.#rule('error', 1, false);
     this.#alwaysFatal = this.#rule('fatal', 1, false);
     this.#allowlistRule = this.#rule('warn_allowlist', 1, false);
+    this.#errorBufferRule = this.#rule(ERROR_BUFFER_RULE, 1, false);
   }
 
   /**
@@ -132,6 +112,11 @@ export class SamplingPolicy {
     return this.#allowlistRule;
   }
 
+  /** The rule of records kept because their request failed (`error_buffer`). */
+  get errorBufferRule(): CompiledRule {
+    return this.#errorBufferRule;
+  }
+
   #compileScope(scopeName: string): ScopeRules {
     const warnAllowlisted = this.#allowlisted(scopeName);
     const bySeverity: CompiledRule[] = [];
@@ -162,7 +147,7 @@ export class SamplingPolicy {
       const probability = best?.probabilities[severity];
       if (best !== undefined && probability !== undefined) return { key: best.pattern.source, probability };
     }
-    return { key: 'default', probability: this.#default[severity] ?? BUILT_IN_DEFAULTS[severity] };
+    return { key: 'default', probability: this.#default[severity] ?? DEFAULTS.sampling.default[severity] };
   }
 
   #allowlisted(name: string): boolean {
@@ -173,15 +158,22 @@ export class SamplingPolicy {
   }
 
   #rule(name: string, probability: number, isWarn: boolean): CompiledRule {
-    const kind: RuleKind = probability >= 1 ? 'keep' : probability <= 0 ? 'drop' : 'probability';
-    return {
+    const counter = this.#counters.get(name);
+    // The decisions point back at their rule, so they are attached once the rule exists.
+    const rule: { -readonly [K in keyof ProbabilityRule]?: ProbabilityRule[K] } = {
       name,
-      kind,
       probability,
-      threshold: kind === 'probability' ? probabilityToThreshold(probability) : undefined,
-      counter: this.#counters.get(name),
+      counter,
       isWarn,
     };
+    if (probability >= 1) (rule as { kind: RuleKind }).kind = 'keep';
+    else if (probability <= 0) (rule as { kind: RuleKind }).kind = 'drop';
+    else {
+      rule.kind = 'probability';
+      rule.threshold = probabilityToThreshold(probability);
+    }
+    rule.decisions = decisionsFor(rule as CompiledRule);
+    return rule as CompiledRule;
   }
 }
 
@@ -190,3 +182,5 @@ export function severityIndex(severityNumber: number | undefined): number {
   if (severityNumber === undefined || severityNumber < 1 || severityNumber > 24) return 2;
   return (severityNumber - 1) >> 2;
 }
+
+export type { CompiledRule, ScopeRules } from './compiled-rule.ts';

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { createLogging, getRequestContext, injectContext, type Logging } from '../../src/index.ts';
+import {
+  createLogging,
+  getRequestContext,
+  injectContext,
+  type Logging,
+  runWithRequestContext,
+} from '../../src/index.ts';
 import { FUZZ_SEED } from './secret-corpus.ts';
 
 /** Runs per parser; four parsers, so 80,000 in all. */
@@ -24,7 +30,7 @@ interface Observed {
 }
 
 function observe(headers: Record<string, HeaderValue>): Observed {
-  return logging.runWithRequestContext({ headers }, () => {
+  return runWithRequestContext({ headers }, () => {
     const request = getRequestContext();
     return {
       requestId: request.requestId,

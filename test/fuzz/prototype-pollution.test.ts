@@ -9,8 +9,9 @@ import {
   createLogging,
   getRequestContext,
   injectContext,
-  LogweaveConfigError,
   type Logging,
+  LogweaveConfigError,
+  runWithRequestContext,
 } from '../../src/index.ts';
 import { FUZZ_SEED } from './secret-corpus.ts';
 
@@ -103,7 +104,7 @@ describe('the prototype-pollution corpus leaves every built-in prototype unchang
         const headers = JSON.parse(
           `{"__proto__":{"x-request-id":"forged"},"baggage":"${key}=1,__proto__=2,constructor=3","x-request-id":"${key}"}`,
         ) as Record<string, string>;
-        logging.runWithRequestContext({ headers }, () => {
+        runWithRequestContext({ headers }, () => {
           const request = getRequestContext();
           assert.notEqual(request.requestId, 'forged', 'an inherited header is never read');
           const outgoing = injectContext({} as Record<string, string>);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createLogging, injectContext, type Logging } from '../../src/index.ts';
+import { createLogging, injectContext, type Logging, runWithRequestContext } from '../../src/index.ts';
 import { runCli } from '../helpers/run-cli-process.ts';
 
 // A fixture produced by the real pipeline: two services' file sinks writing one file, the
@@ -33,19 +33,19 @@ before(async () => {
   const ordersLog = orders.getLogger('orders.db');
   for (let index = 0; index < REQUESTS; index += 1) {
     const headers: Record<string, string> = {};
-    await gateway.runWithRequestContext({ requestId: `req-${index}` }, async () => {
+    await runWithRequestContext({ requestId: `req-${index}` }, async () => {
       gatewayLog.info('request received', { 'http.route': '/orders/:id', index });
       injectContext(headers);
       await Promise.resolve();
       gatewayLog.info('request answered', { 'http.response.status_code': index % 100 === 7 ? 500 : 200 });
     });
-    orders.runWithRequestContext({ headers }, () => {
+    runWithRequestContext({ headers }, () => {
       ordersLog.debug('below the level: never written');
       if (index % 100 === 7) ordersLog.error('query failed', new Error('deadlock detected'));
       else ordersLog.info('order loaded', { 'order.id': `o-${index}` });
     });
   }
-  gateway.runWithRequestContext({ requestId: 'hostile' }, () => {
+  runWithRequestContext({ requestId: 'hostile' }, () => {
     gatewayLog.warn('line one\nFAKE INFO forged\u001b[31m red', { big: 2n ** 63n - 1n });
   });
   await Promise.all([gateway.shutdown(), orders.shutdown()]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { createLogging, LogweaveConfigError, type Logging } from '../../src/index.ts';
+import { createLogging, type Logging, LogweaveConfigError, runWithRequestContext } from '../../src/index.ts';
 
 const DROPPED_TRACEPARENT = '00-4bf92f3577b34da6a300000000000001-00f067aa0ba902b7-01';
 
@@ -32,9 +32,7 @@ async function eventually(condition: () => boolean, what: string): Promise<void>
 
 function keptInfo(logging: Logging, module: string): boolean {
   const before = logging.stats().kept;
-  logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () =>
-    logging.getLogger(module).info('probe'),
-  );
+  runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => logging.getLogger(module).info('probe'));
   const after = logging.stats().kept;
   return Object.keys(after).some((rule) => after[rule] !== before[rule]);
 }
@@ -147,7 +145,7 @@ describe('config reload', () => {
         }
         // A failing request whose held DEBUG lines span several reloads.
         failingStories.push(
-          logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
+          runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
             log.debug('held 1');
             await delay(5);
             log.debug('held 2');

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
-import { createLogging, fetchWithContext, propagationHeaders } from '../../src/index.ts';
+import {
+  createLogging,
+  fetchWithContext,
+  propagationHeaders,
+  runWithRequestContext,
+} from '../../src/index.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { ReceivedRecord } from '../helpers/otlp-records.ts';
 import { otlpLoggingFor, startChain, type Chain } from './support/chain.ts';
@@ -29,41 +34,38 @@ describe('Express → Fastify → Express with the tracing SDK and HTTP/undici i
     const logging = createLogging({ exporter: 'none', handleSignals: false });
     try {
       const parent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-      await logging.runWithRequestContext(
-        { traceparent: parent, baggage: 'k=v', requestId: 'out-1' },
-        async () => {
-          // fetch: the undici instrumentation appends traceparent and baggage itself.
-          assert.deepEqual(propagationHeaders('fetch'), { 'x-request-id': 'out-1' });
-          // node:http: the HTTP instrumentation overwrites the same lowercase keys; nothing doubles.
-          const forHttp = propagationHeaders('http');
-          assert.equal(forHttp['x-request-id'], 'out-1');
-          assert.match(forHttp['traceparent'] ?? '', /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
-          assert.equal(forHttp['baggage'], 'k=v');
-          const seen = await new Promise<Record<string, number>>((resolve, reject) => {
-            const server = instrumentedHttp.createServer((req, res) => {
-              const counts: Record<string, number> = {};
-              for (let index = 0; index < req.rawHeaders.length; index += 2) {
-                const name = req.rawHeaders[index]?.toLowerCase() ?? '';
-                counts[name] = (counts[name] ?? 0) + 1;
-              }
-              res.end();
-              server.close();
-              resolve(counts);
-            });
-            server.listen(0, '127.0.0.1', () => {
-              const { port } = server.address() as { port: number };
-              // A stale traceparent set by the caller is replaced, not sent twice.
-              fetchWithContext(`http://127.0.0.1:${port}/`, { headers: { traceparent: parent } }).then(
-                (response) => response.text(),
-                reject,
-              );
-            });
+      await runWithRequestContext({ traceparent: parent, baggage: 'k=v', requestId: 'out-1' }, async () => {
+        // fetch: the undici instrumentation appends traceparent and baggage itself.
+        assert.deepEqual(propagationHeaders('fetch'), { 'x-request-id': 'out-1' });
+        // node:http: the HTTP instrumentation overwrites the same lowercase keys; nothing doubles.
+        const forHttp = propagationHeaders('http');
+        assert.equal(forHttp['x-request-id'], 'out-1');
+        assert.match(forHttp['traceparent'] ?? '', /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+        assert.equal(forHttp['baggage'], 'k=v');
+        const seen = await new Promise<Record<string, number>>((resolve, reject) => {
+          const server = instrumentedHttp.createServer((req, res) => {
+            const counts: Record<string, number> = {};
+            for (let index = 0; index < req.rawHeaders.length; index += 2) {
+              const name = req.rawHeaders[index]?.toLowerCase() ?? '';
+              counts[name] = (counts[name] ?? 0) + 1;
+            }
+            res.end();
+            server.close();
+            resolve(counts);
           });
-          assert.equal(seen['traceparent'], 1);
-          assert.equal(seen['baggage'], 1);
-          assert.equal(seen['x-request-id'], 1);
-        },
-      );
+          server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address() as { port: number };
+            // A stale traceparent set by the caller is replaced, not sent twice.
+            fetchWithContext(`http://127.0.0.1:${port}/`, { headers: { traceparent: parent } }).then(
+              (response) => response.text(),
+              reject,
+            );
+          });
+        });
+        assert.equal(seen['traceparent'], 1);
+        assert.equal(seen['baggage'], 1);
+        assert.equal(seen['x-request-id'], 1);
+      });
     } finally {
       await logging.shutdown();
     }

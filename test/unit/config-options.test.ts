@@ -3,12 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { inspect } from 'node:util';
+import { resolveOptions } from '../../src/config/resolve-options.ts';
 import { createLogging, DEFAULTS, LogweaveConfigError, type LoggingOptions } from '../../src/index.ts';
 
+/** The options as the pipeline uses them (secrets included; `logging.resolvedOptions` hides them). */
 function resolved(options: LoggingOptions) {
-  const logging = createLogging({ handleSignals: false, exporter: 'none', ...options });
-  void logging.shutdown();
-  return logging.resolvedOptions;
+  return resolveOptions({ handleSignals: false, exporter: 'none', ...options });
 }
 
 function configError(options: LoggingOptions): LogweaveConfigError {
@@ -64,7 +65,11 @@ describe('options, env vars and defaults', () => {
       scheduledDelayMillis: 250,
       exportTimeoutMillis: 2000,
     });
-    assert.deepEqual(options.limits, { attributeCountLimit: 10, attributeValueLengthLimit: 64 });
+    assert.deepEqual(options.limits, {
+      ...DEFAULTS.limits,
+      attributeCountLimit: 10,
+      attributeValueLengthLimit: 64,
+    });
   });
 
   test('the signal-specific endpoint is used verbatim and wins over the generic one', () => {
@@ -121,5 +126,34 @@ describe('options, env vars and defaults', () => {
     assert.equal(unknown.path, 'options.otlp');
     assert.match(unknown.expected, /unknown keys.*"uri"/);
     assert.equal(configError({ env: {}, exporter: {} as never }).path, 'options.exporter');
+  });
+
+  test('the printable resolved options never show a secret', async () => {
+    const logging = createLogging({
+      handleSignals: false,
+      exporter: 'none',
+      env: {
+        OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20platform-token',
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'https://user:p4ssw0rd@collector.example:4318/v1/logs?api_key=k3y',
+        LOGWEAVE_REDACTION_HASH_KEY: 'a-very-secret-hash-key',
+        LOGWEAVE_REDACTION_MODE: 'hash',
+      },
+      otlp: { headers: { 'x-api-key': 'code-secret' } },
+    });
+    await logging.shutdown();
+    const printed = [
+      JSON.stringify(logging.resolvedOptions),
+      inspect(logging.resolvedOptions, { depth: Infinity, showHidden: true }),
+    ].join('\n');
+    for (const secret of ['platform-token', 'p4ssw0rd', 'k3y', 'a-very-secret-hash-key', 'code-secret']) {
+      assert.doesNotMatch(printed, new RegExp(secret), `${secret} is printed`);
+    }
+    // What is not secret stays readable: which headers are set, where records go.
+    assert.deepEqual(Object.keys(logging.resolvedOptions.otlp.headers).sort(), [
+      'authorization',
+      'x-api-key',
+    ]);
+    assert.match(logging.resolvedOptions.otlp.url, /collector\.example:4318\/v1\/logs/);
+    assert.equal('env' in logging.resolvedOptions, false);
   });
 });

@@ -22,7 +22,7 @@ describe('delivery options', () => {
     const delivery = logging.resolvedOptions.delivery;
     assert.equal(delivery.spoolDir, undefined, 'no spool unless asked for');
     assert.equal(delivery.spoolMaxBytes, 104_857_600);
-    assert.equal(delivery.spoolMaxBytes, DEFAULTS.spoolMaxBytes);
+    assert.equal(delivery.spoolMaxBytes, DEFAULTS.delivery.spoolMaxBytes);
     assert.equal(delivery.replayInitialBackoffMillis, 1000);
     assert.equal(delivery.replayMaxBackoffMillis, 5000);
     assert.equal(delivery.handleUncaughtErrors, true);

@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import ts from 'typescript';
 import { z } from 'zod';
+import { ENV_TABLE } from '../../src/config/env-table.ts';
 import { optionsSchema } from '../../src/config/options-schema.ts';
-import { SAMPLING_DEFAULTS } from '../../src/processors/sampling-processor.ts';
-import { BUILT_IN_DEFAULTS } from '../../src/sampling/sampling-policy.ts';
-import { createLogging } from '../../src/index.ts';
+import { DEFAULTS } from '../../src/index.ts';
 
 /*
- * The README's configuration reference must not drift from the code: every option of the
- * schema has a row, every environment variable src/config reads is named, and each default in the
- * table is the value the code resolves.
+ * Every default is stated once, in `DEFAULTS` (src/core/defaults.ts). The README's configuration
+ * reference and the options' JSDoc must say the same: every option of the schema has a row, every
+ * environment variable of the env table is named, and each default in the table and in the JSDoc
+ * is the value in `DEFAULTS`.
  */
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const section = readme.slice(
@@ -46,65 +47,130 @@ function rowFor(path: string): string[] | undefined {
   return undefined;
 }
 
+/** `DEFAULTS` flattened to dotted option paths (the `http` section belongs to the integrations). */
+function defaultsByPath(): Map<string, unknown> {
+  const flat = new Map<string, unknown>();
+  const walk = (value: unknown, prefix: string): void => {
+    if (value !== null && typeof value === 'object') {
+      for (const [key, entry] of Object.entries(value)) walk(entry, prefix === '' ? key : `${prefix}.${key}`);
+    } else flat.set(prefix, value);
+  };
+  walk(DEFAULTS, '');
+  return flat;
+}
+
 test('every option of the schema has a row in the README configuration reference', () => {
   const missing = optionPaths(optionsSchema, '').filter((path) => rowFor(path) === undefined);
   assert.deepEqual(missing, []);
 });
 
-test('every environment variable src/config reads is in the README configuration reference', () => {
-  const configDir = new URL('../../src/config/', import.meta.url);
-  const read = new Set<string>();
-  for (const file of readdirSync(configDir)) {
-    const source = readFileSync(new URL(file, configDir), 'utf8');
-    for (const match of source.matchAll(/'((?:OTEL|LOGWEAVE)_[A-Z0-9_]+|TRACEPARENT|TRACESTATE|BAGGAGE)'/g)) {
-      read.add(match[1] ?? '');
-    }
-  }
-  read.delete('LOGWEAVE_ERR_CONFIG'); // an error code, not a variable
-  const missing = [...read].filter((name) => !section.includes(`\`${name}\``));
+test('every environment variable of the env table is in the README configuration reference', () => {
+  const missing = ENV_TABLE.map((entry) => entry.name).filter((name) => !section.includes(`\`${name}\``));
   assert.deepEqual(missing, []);
-  assert.ok(read.size >= 40, `found only ${read.size} variables: the scan is broken`);
+  assert.ok(ENV_TABLE.length >= 40, `the table lists only ${ENV_TABLE.length} variables`);
 });
 
-test('the defaults in the table are the values the code resolves', async () => {
-  const logging = createLogging({ env: {}, exporter: 'none', handleSignals: false });
-  await logging.shutdown();
-  const resolved = logging.resolvedOptions as unknown as Record<string, unknown>;
-  const expected = new Map<string, unknown>();
-  const collect = (value: unknown, prefix: string): void => {
-    if (
-      value !== null &&
-      typeof value === 'object' &&
-      !Array.isArray(value) &&
-      Object.keys(value).length > 0
-    ) {
-      for (const [key, entry] of Object.entries(value))
-        collect(entry, prefix === '' ? key : `${prefix}.${key}`);
-    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      expected.set(prefix, value);
+test('no file of src/config reads a variable the env table does not list', () => {
+  const listed = new Set(ENV_TABLE.map((entry) => entry.name));
+  const unlisted: string[] = [];
+  for (const file of ['env-table.ts', 'read-environment.ts', 'resolve-options.ts', 'config-reloader.ts']) {
+    const source = readFileSync(new URL(`../../src/config/${file}`, import.meta.url), 'utf8');
+    for (const match of source.matchAll(/'((?:OTEL|LOGWEAVE)_[A-Z0-9_]+)'/g)) {
+      if (!listed.has(match[1] ?? '') && match[1] !== 'LOGWEAVE_ERR_CONFIG') unlisted.push(match[1] ?? '');
     }
-  };
-  for (const key of ['serviceName', 'level', 'otlp', 'file', 'batch', 'limits', 'requestId', 'delivery']) {
-    collect(resolved[key], key);
   }
-  expected.set('shutdownTimeoutMillis', resolved['shutdownTimeoutMillis']);
-  expected.set('diagnosticIntervalMillis', resolved['diagnosticIntervalMillis']);
-  expected.set('handleSignals', true); // the test turned it off; the default is on
-  expected.set('sampling.errorBuffer.maxRecords', SAMPLING_DEFAULTS.errorBufferMaxRecords);
-  expected.set('sampling.errorBuffer.maxBytes', SAMPLING_DEFAULTS.errorBufferMaxBytes);
-  expected.set('sampling.errorBuffer.maxTotalBytes', SAMPLING_DEFAULTS.errorBufferMaxTotalBytes);
-  expected.set('sampling.errorBuffer.maxAgeMillis', SAMPLING_DEFAULTS.errorBufferMaxAgeMillis);
-  expected.set('sampling.burst.perTemplatePerSecond', SAMPLING_DEFAULTS.burstPerTemplatePerSecond);
-  expected.set('sampling.default.warn', BUILT_IN_DEFAULTS.warn);
-  expected.set('sampling.default.info', BUILT_IN_DEFAULTS.info);
+  assert.deepEqual(unlisted, []);
+});
 
+test('the defaults in the README table are the values in DEFAULTS', () => {
   const wrong: string[] = [];
-  for (const [path, value] of expected) {
+  let checked = 0;
+  for (const [path, value] of defaultsByPath()) {
+    if (path.startsWith('http.')) continue;
     const defaultCell = rowFor(path)?.[1];
+    checked++;
     if (defaultCell === undefined) wrong.push(`${path}: no row`);
     else if (!defaultCell.includes(`\`${String(value)}\``))
-      wrong.push(`${path}: code ${String(value)}, README ${defaultCell}`);
+      wrong.push(`${path}: DEFAULTS ${String(value)}, README ${defaultCell}`);
   }
   assert.deepEqual(wrong, []);
-  assert.ok(expected.size >= 30);
+  assert.ok(checked >= 40, `only ${checked} defaults checked`);
+});
+
+test('the resolved options are DEFAULTS when nothing is configured', async () => {
+  const { createLogging } = await import('../../src/index.ts');
+  const logging = createLogging({ env: {}, exporter: 'none', handleSignals: false });
+  await logging.shutdown();
+  const resolved = logging.resolvedOptions;
+  assert.deepEqual(resolved.batch, DEFAULTS.batch);
+  assert.deepEqual(resolved.limits, DEFAULTS.limits);
+  assert.deepEqual(resolved.file, DEFAULTS.file);
+  assert.deepEqual(resolved.delivery, DEFAULTS.delivery);
+  assert.deepEqual(resolved.requestId, DEFAULTS.requestId);
+  assert.deepEqual({ ...resolved.otlp, headers: undefined }, { ...DEFAULTS.otlp, headers: undefined });
+  assert.equal(resolved.serviceName, DEFAULTS.serviceName);
+  assert.equal(resolved.shutdownTimeoutMillis, DEFAULTS.shutdownTimeoutMillis);
+});
+
+/** Which DEFAULTS section each options interface documents. */
+const INTERFACE_PATHS: Record<string, string> = {
+  LoggingOptions: '',
+  OtlpOptions: 'otlp',
+  FileSinkOptions: 'file',
+  BatchOptions: 'batch',
+  LimitOptions: 'limits',
+  RequestIdOptions: 'requestId',
+  DeliveryOptions: 'delivery',
+  RedactionOptions: 'redaction',
+  ErrorBufferOptions: 'sampling.errorBuffer',
+  BurstOptions: 'sampling.burst',
+  SeverityProbabilities: 'sampling.default',
+  HttpIntegrationOptions: 'http',
+};
+const OPTION_FILES = [
+  'src/config/logging-options.ts',
+  'src/config/delivery-options.ts',
+  'src/config/redaction-options.ts',
+  'src/config/sampling-options.ts',
+  'src/http/http-options.ts',
+];
+
+/** `Default: 2048.`, `Default: 1000 ms.`, ``Default: `http/protobuf`.`` → the stated value. */
+function statedDefault(doc: string): string | undefined {
+  const match = /Default(?: \(in `default`\))?: (`[^`]*`|[^\s.,;)]+)/.exec(doc);
+  return match?.[1]?.replace(/^`|`$/g, '');
+}
+
+test('every option whose default is in DEFAULTS states that default in its JSDoc', () => {
+  const defaults = defaultsByPath();
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const file of OPTION_FILES) {
+    const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+    source.forEachChild((node) => {
+      if (!ts.isInterfaceDeclaration(node)) return;
+      const prefix = INTERFACE_PATHS[node.name.text];
+      if (prefix === undefined) return;
+      for (const member of node.members) {
+        if (!ts.isPropertySignature(member) || !ts.isIdentifier(member.name)) continue;
+        const path = prefix === '' ? member.name.text : `${prefix}.${member.name.text}`;
+        if (!defaults.has(path)) continue;
+        checked++;
+        const doc = ts
+          .getJSDocCommentsAndTags(member)
+          .map((comment) => comment.getText())
+          .join('\n')
+          .replace(/\s*\n\s*\*\s*/g, ' ');
+        const stated = statedDefault(doc);
+        if (stated !== String(defaults.get(path))) {
+          wrong.push(
+            `${file} ${path}: DEFAULTS ${String(defaults.get(path))}, JSDoc ${stated ?? 'says nothing'}`,
+          );
+        }
+      }
+    });
+  }
+  assert.deepEqual(wrong, []);
+  assert.ok(checked >= 35, `only ${checked} JSDoc defaults checked`);
 });

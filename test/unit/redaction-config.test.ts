@@ -4,6 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { createLogging, LogweaveConfigError, type LoggingOptions } from '../../src/index.ts';
+import { memoryPipeline } from '../helpers/memory-pipeline.ts';
+
+/** What a pipeline configured by the file `config` writes for an `ssn` attribute. */
+async function hashOf(config: string, ssn: string): Promise<unknown> {
+  const pipeline = memoryPipeline({ config });
+  pipeline.logging.getLogger('people').info('lookup', { ssn });
+  const [record] = await pipeline.records();
+  await pipeline.shutdown();
+  return record?.attributes['ssn'];
+}
 
 const directory = mkdtempSync(join(tmpdir(), 'logweave-config-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -137,8 +147,16 @@ describe('config files: every problem is a LogweaveConfigError naming the field 
       'redaction:\n  keys: [ssn]\n  mode: hash\n  hashKey: "0123456789abcdef"\n  redactEmails: true\n',
     );
     const logging = createLogging({ exporter: 'none', handleSignals: false, env: {}, config: path });
-    assert.deepEqual(logging.resolvedOptions.redaction, { keys: ['ssn'], mode: 'hash', redactEmails: true });
-    assert.equal(logging.resolvedOptions.redaction.hashKey, '0123456789abcdef');
+    assert.deepEqual(logging.resolvedOptions.redaction, {
+      keys: ['ssn'],
+      mode: 'hash',
+      redactEmails: true,
+      hashKey: '[REDACTED]',
+    });
+    // The key itself is applied: equal values hash alike across pipelines sharing it.
+    const hashed = await hashOf(path, '123-45-6789');
+    assert.match(String(hashed), /^\[REDACTED:hmac:[0-9a-f]{16}\]$/);
+    assert.equal(hashed, await hashOf(path, '123-45-6789'), 'the configured key, not a random one, is used');
     assert.doesNotMatch(
       JSON.stringify(logging.resolvedOptions),
       /0123456789abcdef/,

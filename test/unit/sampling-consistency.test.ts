@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ROOT_CONTEXT, context, trace, TraceFlags } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { createLogging, SAMPLING_ATTRIBUTES, type LoggingOptions } from '../../src/index.ts';
+import {
+  createLogging,
+  type LoggingOptions,
+  runWithRequestContext,
+  SAMPLING_ATTRIBUTES,
+} from '../../src/index.ts';
 
 /** A seeded generator (xorshift128+ over BigInt is too slow; two xorshift32 streams suffice). */
 function seededHex(seed: number): () => string {
@@ -111,8 +116,8 @@ describe('consistent probability sampling', () => {
     for (const traceId of traceIds) {
       // Incoming requests, as a service would see them: the traceparent is continued.
       const traceparent = `00-${traceId}-00f067aa0ba902b7-01`;
-      for (const { logging, log } of [first, second, half]) {
-        logging.runWithRequestContext({ traceparent }, () => log.info('charge created'));
+      for (const { log } of [first, second, half]) {
+        runWithRequestContext({ traceparent }, () => log.info('charge created'));
       }
     }
     const keptTraces = async ({ logging, exporter }: ReturnType<typeof pipeline>): Promise<Set<string>> => {
@@ -173,14 +178,14 @@ describe('consistent probability sampling', () => {
     const logging = createLogging({ exporter, handleSignals: false, sampling: { default: { info: 0.5 } } });
     const log = logging.getLogger('orders');
     // Trace id randomness says keep (ff…), rv says drop (00…) — and the other way round.
-    logging.runWithRequestContext(
+    runWithRequestContext(
       {
         traceparent: '00-4bf92f3577b34da6a3ffffffffffffff-00f067aa0ba902b7-01',
         tracestate: 'ot=th:0;rv:00000000000001',
       },
       () => log.info('rv drops'),
     );
-    logging.runWithRequestContext(
+    runWithRequestContext(
       {
         traceparent: '00-4bf92f3577b34da6a30000000000000f-00f067aa0ba902b7-01',
         tracestate: 'ot=rv:f0000000000000',

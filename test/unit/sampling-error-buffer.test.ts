@@ -6,6 +6,7 @@ import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetr
 import {
   createLogging,
   markRequestFailed,
+  runWithRequestContext,
   SAMPLING_ATTRIBUTES,
   type SamplingOptions,
 } from '../../src/index.ts';
@@ -40,19 +41,16 @@ describe('error buffer', () => {
     const { logging, records } = memoryLogging({ default: { debug: 0, info: 0.1 }, errorBuffer: {} });
     const log = logging.getLogger('orders');
     const emittedAt: number[] = [];
-    await logging.runWithRequestContext(
-      { traceparent: DROPPED_TRACEPARENT, requestId: 'req-fail' },
-      async () => {
-        for (let step = 1; step <= 5; step++) {
-          emittedAt.push(Date.now());
-          log.info(`step ${step}`);
-          log.debug(`detail ${step}`);
-          await delay(2);
-        }
-        log.error('charge failed', new Error('card declined'));
-        log.info('after the failure');
-      },
-    );
+    await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT, requestId: 'req-fail' }, async () => {
+      for (let step = 1; step <= 5; step++) {
+        emittedAt.push(Date.now());
+        log.info(`step ${step}`);
+        log.debug(`detail ${step}`);
+        await delay(2);
+      }
+      log.error('charge failed', new Error('card declined'));
+      log.info('after the failure');
+    });
     const kept = await records();
     assert.deepEqual(
       kept.map((record) => record.body),
@@ -94,12 +92,12 @@ describe('error buffer', () => {
   test('a successful request keeps only its sampled records; the held ones are counted as sampled out', async () => {
     const { logging, records } = memoryLogging({ default: { info: 0.1 }, errorBuffer: {} });
     const log = logging.getLogger('orders');
-    await logging.runWithRequestContext({ traceparent: KEPT_TRACEPARENT }, async () => {
+    await runWithRequestContext({ traceparent: KEPT_TRACEPARENT }, async () => {
       log.info('sampled in');
       await delay(1);
       log.info('sampled in too');
     });
-    await logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
+    await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
       log.info('held then discarded');
       await delay(1);
       log.info('held then discarded too');
@@ -124,7 +122,7 @@ describe('error buffer', () => {
       errorBuffer: {},
     });
     const log = logging.getLogger('orders');
-    await logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
+    await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
       log.info('validating');
       log.warn('slow upstream');
       await delay(1);
@@ -143,7 +141,7 @@ describe('error buffer', () => {
   test('per-request overflow drops the oldest held records and counts them', async () => {
     const { logging, records } = memoryLogging({ default: { info: 0 }, errorBuffer: { maxRecords: 3 } });
     const log = logging.getLogger('orders');
-    await logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
+    await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
       for (let step = 1; step <= 5; step++) log.info(`step ${step}`);
       log.error('failed');
     });
@@ -167,14 +165,11 @@ describe('error buffer', () => {
     const requests: Array<Promise<void>> = [];
     for (let index = 0; index < 4; index++) {
       requests.push(
-        logging.runWithRequestContext(
-          { traceparent: DROPPED_TRACEPARENT, requestId: `r${index}` },
-          async () => {
-            for (let step = 0; step < 3; step++) log.info(big, { step });
-            await new Promise<void>((resolve) => releases.push(resolve));
-            log.error(`r${index} failed`);
-          },
-        ),
+        runWithRequestContext({ traceparent: DROPPED_TRACEPARENT, requestId: `r${index}` }, async () => {
+          for (let step = 0; step < 3; step++) log.info(big, { step });
+          await new Promise<void>((resolve) => releases.push(resolve));
+          log.error(`r${index} failed`);
+        }),
       );
     }
     for (const release of releases) release();
@@ -199,7 +194,7 @@ describe('error buffer', () => {
     context.with(stuck, () => log.info('a request that never ends'));
     await delay(40);
     // The next held record triggers the eviction of the stale request.
-    logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('another'));
+    runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('another'));
     assert.equal(logging.stats().dropped.buffer_overflow, 1);
     context.with(stuck, () => log.error('too late'));
     const kept = await records();
@@ -214,14 +209,14 @@ describe('error buffer', () => {
     const { logging, records } = memoryLogging({ default: { info: 0 }, errorBuffer: { maxAgeMillis: 10 } });
     const log = logging.getLogger('orders');
     let late: (() => void) | undefined;
-    await logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
+    await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
       log.info('during');
       // Work the handler leaves running after it answered.
       late = () => log.info('after the end');
       setImmediate(() => late?.());
     });
     await delay(20);
-    logging.runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('triggers expiry'));
+    runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('triggers expiry'));
     const stats = logging.stats();
     assert.equal(stats.dropped.sampled_out, 3);
     assert.equal(
@@ -240,7 +235,7 @@ describe('error buffer', () => {
     for (let index = 0; index < 2_000; index++) {
       const fails = index % 5 === 0;
       work.push(
-        logging.runWithRequestContext({ requestId: `req-${index}` }, async () => {
+        runWithRequestContext({ requestId: `req-${index}` }, async () => {
           log.info('start');
           await delay(index % 7);
           log.info('middle');

@@ -6,6 +6,7 @@ import {
   injectContext,
   type Logging,
   type RequestContext,
+  runWithRequestContext,
 } from '../../src/index.ts';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -21,7 +22,7 @@ after(() => logging.shutdown());
 type Headers = Record<string, string | string[]>;
 
 function requestFor(headers: Headers): { request: RequestContext; outgoing: Record<string, string> } {
-  return logging.runWithRequestContext({ headers }, () => ({
+  return runWithRequestContext({ headers }, () => ({
     request: getRequestContext(),
     outgoing: injectContext({} as Record<string, string>),
   }));

@@ -1,22 +1,25 @@
 import type { AnyValue, Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_NORMALIZE_LIMITS } from '../attributes/attribute-limits.ts';
 import { repairSplitSurrogate, truncateUtf16, truncateUtf8 } from '../attributes/truncate-text.ts';
+import type { LimitOptions } from '../config/logging-options.ts';
 import type { RedactionOptions } from '../config/redaction-options.ts';
-import type { DiagnosticReporter } from '../diagnostics/diagnostic-reporter.ts';
+import { DEFAULTS } from '../core/defaults.ts';
+import { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
+import { LoggingStats } from '../core/stats.ts';
 import { redactEntry, redactValue, type RedactionWalk } from '../redaction/redact-value.ts';
 import { RedactionRules } from '../redaction/redaction-rules.ts';
 import { ChainedProcessor } from './chained-processor.ts';
 
-/** What the redaction stage needs besides its options. */
-export interface RedactionStageSettings {
-  /** The SDK's attribute value length limit: strings it cut there may end in half a surrogate pair. */
-  attributeValueLengthLimit?: number;
-  /** Longest body in UTF-8 bytes. Default: 65536. */
-  maxBodyBytes?: number;
-  /** Called with the number of secrets replaced in a record (only when > 0). */
-  onRedacted?: (count: number) => void;
-  /** Reports a fault; the stage never throws into application code. */
+/** Options of `RedactionProcessor`: the `redaction` section plus what the stage shares. */
+export interface RedactionProcessorOptions extends RedactionOptions {
+  /**
+   * The limits in force (`attributeValueLengthLimit`, `maxDepth`, `maxBodyBytes`): the stage cuts
+   * bodies and nested values with them and knows where the SDK cut a string. Default: `DEFAULTS.limits`.
+   */
+  limits?: LimitOptions;
+  /** Counts replaced secrets (`stats().redacted`). Default: a stats object of its own. */
+  stats?: LoggingStats;
+  /** Reports faults (the stage never throws). Default: one writing to stderr. */
   diagnostics?: DiagnosticReporter;
 }
 
@@ -30,35 +33,34 @@ export interface RedactionStageSettings {
  * Hot path: rules are compiled once; a key costs one Map lookup; a string that cannot hold a
  * secret costs one pass over its characters; nothing is allocated for a clean record
  * (bench: `npx node bench/redaction.ts`).
+ *
+ * @example
+ * new RedactionProcessor(samplingProcessor, { keys: ['ssn'], mode: 'hash', hashKey: process.env.LOG_HASH_KEY });
  */
 export class RedactionProcessor extends ChainedProcessor {
+  readonly stats: LoggingStats;
   readonly #walk: RedactionWalk;
   /** For structured bodies, which the SDK does not truncate: strings are cut at the value length limit too. */
   readonly #bodyWalk: RedactionWalk;
   readonly #maxBodyBytes: number;
-  readonly #onRedacted: ((count: number) => void) | undefined;
-  readonly #diagnostics: DiagnosticReporter | undefined;
+  readonly #diagnostics: DiagnosticReporter;
 
-  constructor(next: LogRecordProcessor, options: RedactionOptions, settings: RedactionStageSettings = {}) {
+  constructor(next: LogRecordProcessor, options: RedactionProcessorOptions = {}) {
     super(next);
-    const valueLimit = settings.attributeValueLengthLimit ?? DEFAULT_NORMALIZE_LIMITS.valueLength;
-    const rules = options.enabled === false ? undefined : new RedactionRules(options);
-    // Lengths at which a string was probably cut: by the SDK at the configured limit, or by the
-    // facade at its own default (one less when a surrogate pair was kept whole).
-    const cutLengths = new Set([
-      valueLimit,
-      valueLimit - 1,
-      DEFAULT_NORMALIZE_LIMITS.valueLength,
-      DEFAULT_NORMALIZE_LIMITS.valueLength - 1,
-    ]);
+    const { limits = {}, stats, diagnostics, ...redaction } = options;
+    const valueLimit = limits.attributeValueLengthLimit ?? DEFAULTS.limits.attributeValueLengthLimit;
+    const maxDepth = limits.maxDepth ?? DEFAULTS.limits.maxDepth;
+    const rules = redaction.enabled === false ? undefined : new RedactionRules(redaction);
+    // The facade and the SDK both cut strings at the one configured limit (one less when a
+    // surrogate pair was kept whole), so a string of that length may end in a cut secret.
     const walk: RedactionWalk = {
       rules,
       fixString: (text) => {
-        if (!cutLengths.has(text.length)) return text;
+        if (text.length !== valueLimit && text.length !== valueLimit - 1) return text;
         const repaired = repairSplitSurrogate(text, valueLimit);
         return rules === undefined ? repaired : rules.removeCutSecretTail(repaired, () => walk.redacted++);
       },
-      maxDepth: DEFAULT_NORMALIZE_LIMITS.maxDepth,
+      maxDepth,
       redacted: 0,
     };
     this.#walk = walk;
@@ -69,13 +71,13 @@ export class RedactionProcessor extends ChainedProcessor {
         if (cut === text) return walk.fixString(text);
         return rules === undefined ? cut : rules.removeCutSecretTail(cut, () => bodyWalk.redacted++);
       },
-      maxDepth: DEFAULT_NORMALIZE_LIMITS.maxDepth,
+      maxDepth,
       redacted: 0,
     };
     this.#bodyWalk = bodyWalk;
-    this.#maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    this.#onRedacted = settings.onRedacted;
-    this.#diagnostics = settings.diagnostics;
+    this.#maxBodyBytes = limits.maxBodyBytes ?? DEFAULTS.limits.maxBodyBytes;
+    this.stats = stats ?? new LoggingStats();
+    this.#diagnostics = diagnostics ?? new DiagnosticReporter();
   }
 
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
@@ -83,7 +85,7 @@ export class RedactionProcessor extends ChainedProcessor {
       this.#redact(logRecord);
     } catch (error) {
       // Fail closed: a record we could not inspect is not exported with its values intact.
-      this.#diagnostics?.report(
+      this.#diagnostics.report(
         'redaction_failed',
         `redaction failed (${error instanceof Error ? error.message : String(error)}); the record's body and attributes were replaced`,
       );
@@ -119,6 +121,6 @@ export class RedactionProcessor extends ChainedProcessor {
       // Written in place, not through setAttribute: the SDK would copy (and re-truncate) it again.
       if (redacted !== value) attributes[key] = redacted;
     }
-    if (walk.redacted > 0) this.#onRedacted?.(walk.redacted);
+    if (walk.redacted > 0) this.stats.recordRedacted(walk.redacted);
   }
 }

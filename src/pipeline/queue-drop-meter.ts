@@ -1,5 +1,5 @@
 import { createNoopMeter, type Counter, type Meter, type MeterProvider } from '@opentelemetry/api';
-import type { LoggingStats } from './logging-stats.ts';
+import type { LoggingStats } from '../core/stats.ts';
 
 /** The self-observability counter the SDK's BatchLogRecordProcessor adds queue drops to. */
 const PROCESSED_METRIC = 'otel.sdk.processor.log.processed';

@@ -1,16 +1,27 @@
+import { DEFAULTS } from './defaults.ts';
+
+/** Options of `DiagnosticReporter`. */
+export interface DiagnosticReporterOptions {
+  /** Minimum time between two lines with the same reason. Default: 60000 ms (`diagnosticIntervalMillis`). */
+  intervalMillis?: number;
+  /** Receives each line. Default: writes to `process.stderr`. */
+  write?: (line: string) => void;
+}
+
 /**
  * logweave's own voice on stderr: at most one line per reason per interval, so a Collector
  * outage produces one readable line a minute instead of a log storm. Lines suppressed in
- * between are counted and the count is shown on the next line for that reason.
+ * between are counted and the count is shown on the next line for that reason. Every
+ * component accepts one, so a pipeline assembled by hand can share it.
  */
 export class DiagnosticReporter {
   readonly #intervalMillis: number;
   readonly #write: (line: string) => void;
   readonly #lastReported = new Map<string, { at: number; suppressed: number }>();
 
-  constructor(options: { intervalMillis: number; write: (line: string) => void }) {
-    this.#intervalMillis = options.intervalMillis;
-    this.#write = options.write;
+  constructor(options: DiagnosticReporterOptions = {}) {
+    this.#intervalMillis = options.intervalMillis ?? DEFAULTS.diagnosticIntervalMillis;
+    this.#write = options.write ?? writeToStderr;
   }
 
   /** Reports `message` under `reason` unless the same reason was reported within the interval. */
@@ -30,4 +41,16 @@ export class DiagnosticReporter {
       // Diagnostics must never throw into the application; a broken stderr has nowhere to report to.
     }
   }
+
+  /** Reports a fault inside logweave (`where` failed) once per interval, under `internal_error`. */
+  reportError(where: string, error: unknown): void {
+    this.report(
+      'internal_error',
+      `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function writeToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }

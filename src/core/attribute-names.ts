@@ -1,3 +1,6 @@
+/** Attribute that carries the request id on every record emitted inside a request. */
+export const REQUEST_ID_ATTRIBUTE = 'request.id';
+
 /**
  * Attributes on records that a probability rule kept, so a backend can estimate totals. The
  * `sampling.*` names are the ones the Collector's probabilistic sampler reads and writes on log
@@ -20,3 +23,12 @@ export const ERROR_BUFFER_RULE = 'error_buffer';
 export const UNSAMPLED_RULE = 'default';
 /** The rule name of burst summary records. */
 export const BURST_SUMMARY_RULE = 'burst_summary';
+
+/** Attributes of a burst summary record. */
+export const BURST_ATTRIBUTES = {
+  suppressedCount: 'logweave.burst.suppressed_count',
+  firstTimestamp: 'logweave.burst.first_timestamp',
+  lastTimestamp: 'logweave.burst.last_timestamp',
+  template: 'logweave.burst.template',
+  limit: 'logweave.burst.limit_per_second',
+} as const;

@@ -1,15 +1,6 @@
 import type { MeterProvider } from '@opentelemetry/api';
-import type { StatsSnapshot } from './logging-stats.ts';
-
-/** Metric and attribute names of logweave's own counters. */
-export const STATS_METRICS = {
-  emitted: 'logweave.log_records.emitted',
-  kept: 'logweave.log_records.kept',
-  dropped: 'logweave.log_records.dropped',
-  exported: 'logweave.log_records.exported',
-  ruleAttribute: 'logweave.sampling.rule',
-  reasonAttribute: 'logweave.drop.reason',
-} as const;
+import { STATS_METRICS } from '../core/metric-names.ts';
+import type { StatsSnapshot } from '../core/stats.ts';
 
 /**
  * Publishes `logging.stats()` as cumulative OTel counters, read when the MeterProvider collects

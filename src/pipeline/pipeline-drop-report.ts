@@ -1,6 +1,5 @@
-import type { ResolvedOptions } from '../config/resolve-options.ts';
-import type { LoggingStats } from '../processors/logging-stats.ts';
-import type { DiagnosticReporter } from './diagnostic-reporter.ts';
+import type { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
+import type { LoggingStats } from '../core/stats.ts';
 
 /**
  * Says on stderr (rate-limited) when records are lost inside the pipeline itself, with what to
@@ -9,13 +8,13 @@ import type { DiagnosticReporter } from './diagnostic-reporter.ts';
 export function reportPipelineDrops(
   stats: LoggingStats,
   diagnostics: DiagnosticReporter,
-  resolved: ResolvedOptions,
+  maxQueueSize: number,
 ): void {
   stats.onDrop((reason, count) => {
     if (reason === 'queue_full') {
       diagnostics.report(
         'queue_full',
-        `the batch queue is full (maxQueueSize ${resolved.batch.maxQueueSize}); ${count} records dropped now, ` +
+        `the batch queue is full (maxQueueSize ${maxQueueSize}); ${count} records dropped now, ` +
           `${stats.droppedCount('queue_full')} so far. Raise OTEL_BLRP_MAX_QUEUE_SIZE or sample more.`,
       );
     } else if (reason === 'buffer_overflow') {
@@ -27,15 +26,4 @@ export function reportPipelineDrops(
       );
     }
   });
-}
-
-/** Reports a fault inside logweave once per interval; used wherever a stage must not throw. */
-export function internalErrorReporter(
-  diagnostics: DiagnosticReporter,
-): (where: string, error: unknown) => void {
-  return (where, error) =>
-    diagnostics.report(
-      'internal_error',
-      `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
 }

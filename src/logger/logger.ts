@@ -1,12 +1,22 @@
-import type { Attributes, Logger as OtelLogger } from '@opentelemetry/api';
-import { normalizeAttributes, normalizeCallAttributes } from './attributes/normalize-attributes.ts';
-import { SEVERITY_NUMBER_BY_NAME, SEVERITY_TEXT_BY_NAME, type SeverityName } from './config/severity.ts';
+import { context, type Attributes, type Context, type Logger as OtelLogger } from '@opentelemetry/api';
+import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../attributes/attribute-limits.ts';
+import { normalizeAttributes, normalizeCallAttributes } from '../attributes/normalize-attributes.ts';
+import { REQUEST_ID_ATTRIBUTE } from '../core/attribute-names.ts';
+import { SEVERITY_NUMBER_BY_NAME, SEVERITY_TEXT_BY_NAME, type SeverityName } from '../core/severity.ts';
 
 /** Attributes as callers pass them; normalised into OTel values (see the README's Limits). */
 export type LogAttributes = Readonly<Record<string, unknown>>;
 
 /** Reports a fault inside logweave; the facade never throws into application code. */
 export type InternalErrorReporter = (where: string, error: unknown) => void;
+
+/**
+ * The sampling stage's gate for this facade (see `SamplingProcessor.facadeGate`): decides what the
+ * SDK's `enabled()` must leave open, a record outside any request and trace.
+ */
+export type FacadeGate = (severityNumber: number, context: Context, carriesRequestId: boolean) => boolean;
+
+const OPEN_GATE: FacadeGate = () => true;
 
 /**
  * The logging facade: `logger.info('charge created', { amount })`. A thin layer over an OTel
@@ -20,19 +30,28 @@ export class Logger {
   readonly #otel: OtelLogger;
   readonly #bindings: Attributes | undefined;
   readonly #reportInternalError: InternalErrorReporter;
+  readonly #limits: NormalizeLimits;
+  readonly #gate: FacadeGate;
   /** The module name (the OTel instrumentation scope name). */
   readonly name: string;
 
-  /** @internal Created by `logging.getLogger(name)`. */
+  /**
+   * @internal Created by `logging.getLogger(name)`. `limits` are the pipeline's, so a value the
+   * SDK would keep whole is not cut shorter here.
+   */
   constructor(
     name: string,
     otel: OtelLogger,
     reportInternalError: InternalErrorReporter,
+    limits: NormalizeLimits = DEFAULT_NORMALIZE_LIMITS,
+    gate: FacadeGate = OPEN_GATE,
     bindings?: Attributes,
   ) {
     this.name = name;
     this.#otel = otel;
     this.#reportInternalError = reportInternalError;
+    this.#limits = limits;
+    this.#gate = gate;
     this.#bindings = bindings;
   }
 
@@ -66,12 +85,12 @@ export class Logger {
   child(bindings: LogAttributes): Logger {
     let merged: Attributes;
     try {
-      merged = { ...this.#bindings, ...normalizeAttributes(bindings) };
+      merged = { ...this.#bindings, ...normalizeAttributes(bindings, this.#limits) };
     } catch (error) {
       this.#reportInternalError('Logger.child', error);
       merged = { ...this.#bindings };
     }
-    return new Logger(this.name, this.#otel, this.#reportInternalError, merged);
+    return new Logger(this.name, this.#otel, this.#reportInternalError, this.#limits, this.#gate, merged);
   }
 
   /** Whether a record of this severity could be kept here and now (level and sampling policy). */
@@ -87,8 +106,10 @@ export class Logger {
   #emit(severity: SeverityName, message: string, attributes: LogAttributes | undefined): void {
     try {
       const severityNumber = SEVERITY_NUMBER_BY_NAME[severity];
-      // Fast gate: a record the level or the policy drops for sure costs no allocation.
+      // Fast gate: a record the level or the policy drops for sure costs no allocation. The SDK's
+      // gate decides what it can; ours decides the rest (records outside requests and traces).
       if (!this.#otel.enabled({ severityNumber })) return;
+      if (!this.#gate(severityNumber, context.active(), this.#carriesRequestId(attributes))) return;
       this.#otel.emit({
         severityNumber,
         severityText: SEVERITY_TEXT_BY_NAME[severity],
@@ -100,9 +121,20 @@ export class Logger {
     }
   }
 
+  /** Whether the record will carry a `request.id` of its own (bindings or call attributes). */
+  #carriesRequestId(attributes: LogAttributes | undefined): boolean {
+    if (this.#bindings !== undefined && this.#bindings[REQUEST_ID_ATTRIBUTE] !== undefined) return true;
+    if (attributes === undefined) return false;
+    try {
+      return Object.hasOwn(attributes, REQUEST_ID_ATTRIBUTE);
+    } catch {
+      return true;
+    }
+  }
+
   #attributesFor(attributes: LogAttributes | undefined): Attributes | undefined {
     if (attributes === undefined) return this.#bindings;
-    const normalized = normalizeCallAttributes(attributes);
+    const normalized = normalizeCallAttributes(attributes, this.#limits);
     return this.#bindings === undefined ? normalized : { ...this.#bindings, ...normalized };
   }
 }

@@ -1,0 +1,53 @@
+import { registerExitHooks } from './exit-hooks.ts';
+import { registerSignalFlush } from './signal-handlers.ts';
+import { registerUncaughtErrorHandler } from './uncaught-errors.ts';
+
+/** What a pipeline does when the process ends; each step bounds its own duration. */
+export interface ProcessHookActions {
+  /** Flush within the pipeline's budget (signals, `beforeExit`, fatal errors). */
+  flush(): Promise<void>;
+  /** Whether anything was emitted since the last flush (ends the `beforeExit` cycle). */
+  hasNewRecords(): boolean;
+  /** Synchronously keep what is still queued: the process exits now (`process.exit()`). */
+  keepNow(): void;
+  /** Record an error that is about to end the process, as FATAL. */
+  logFatal(what: string, error: unknown): void;
+}
+
+/** Which hooks to install; the options `handleSignals` and `delivery.handleUncaughtErrors`. */
+export interface ProcessHookSettings {
+  signals: boolean;
+  uncaughtErrors: boolean;
+}
+
+/**
+ * Every process-level listener logweave installs, in one place: SIGTERM/SIGINT (flush, then end
+ * as the process would have), `beforeExit`/`exit` (flush, or keep synchronously), and
+ * `uncaughtException` (FATAL record, flush, re-raise). Each is shared by all pipelines of the
+ * process (one listener per event). Returns a function that removes this pipeline's hooks.
+ */
+export function installProcessHooks(actions: ProcessHookActions, settings: ProcessHookSettings): () => void {
+  const unregister: Array<() => void> = [];
+  if (settings.signals) unregister.push(registerSignalFlush(() => actions.flush()));
+  unregister.push(
+    registerExitHooks({
+      hasNewRecords: () => actions.hasNewRecords(),
+      flush: () => actions.flush(),
+      keepNow: () => actions.keepNow(),
+    }),
+  );
+  if (settings.uncaughtErrors) {
+    unregister.push(
+      registerUncaughtErrorHandler((error, origin) => {
+        actions.logFatal(
+          origin === 'unhandledRejection' ? 'unhandled rejection' : 'uncaught exception',
+          error,
+        );
+        return actions.flush();
+      }),
+    );
+  }
+  return () => {
+    for (const remove of unregister.splice(0)) remove();
+  };
+}
