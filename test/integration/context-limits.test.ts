@@ -288,6 +288,27 @@ describe('EventEmitter pub/sub and queue consumers', () => {
     assert.equal(foreignCount(seen), REQUESTS - 1);
   });
 
+  test('a polling consumer started at start-up loses the context', async () => {
+    const queued: string[] = [];
+    const delivered = new Map<number, () => void>();
+    const poller = setInterval(() => {
+      for (const message of queued.splice(0)) {
+        const { index } = JSON.parse(message) as { index: number };
+        log.info('queue: lost', { index });
+        delivered.get(index)?.();
+      }
+    }, 1);
+    await serveRequests(
+      (index) =>
+        new Promise<void>((resolve) => {
+          delivered.set(index, resolve);
+          queued.push(JSON.stringify({ index }));
+        }),
+    );
+    clearInterval(poller);
+    assert.deepEqual(idsOf(recordsWithBody(await records(), 'queue: lost')), new Set([undefined]));
+  });
+
   test(
     'captureContext() in the message and runWithCapturedContext in the consumer fix it',
     {
