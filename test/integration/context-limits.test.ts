@@ -104,7 +104,7 @@ describe('a callback pool (the way pg callbacks and most drivers behave)', () =>
     assertOwnContext(recordsWithBody(await records(), 'pool: AsyncResource.bind'), contexts);
   });
 
-  test('context.bind(context.active(), callback) from @opentelemetry/api fixes it', async () => {
+  test('context.bind(context.active(), callback) from @opentelemetry/api fixes it (here on a warmed pool)', async () => {
     const pool = new CallbackPool(server.port, CONNECTIONS);
     pool.warm();
     const contexts = await serveRequests((index) =>
