@@ -41,11 +41,13 @@ export { markRequestFailed } from './context/request-lifecycle.ts';
 export {
   captureContext,
   contextToEnv,
+  fetchWithContext,
   injectContext,
+  propagationHeaders,
   runWithCapturedContext,
   type CapturedContext,
+  type OutgoingClient,
   type OutgoingHeaders,
-} from './context/propagation.ts';
-export { fetchWithContext, propagationHeaders, type OutgoingClient } from './http/outgoing.ts';
+} from './context/outgoing-propagation.ts';
 export type { DropReason, StatsSnapshot } from './processors/logging-stats.ts';
 export { REQUEST_ID_ATTRIBUTE } from './processors/context-processor.ts';
