@@ -9,6 +9,7 @@ import {
   normalizeW3cHeaders,
   readHeaderValues,
   recordGetter,
+  TRACE_FLAG_RANDOM,
   w3cPropagator,
   type IncomingHeaders,
 } from './w3c-carrier.ts';
@@ -21,7 +22,7 @@ export interface RequestContext {
   readonly traceId: string;
   /** This service's span id for the request (16 lowercase hex characters). */
   readonly spanId: string;
-  /** W3C trace flags (bit 0: sampled). */
+  /** W3C trace flags (bit 0: sampled; bit 1: random trace id, set on traces logweave starts). */
   readonly traceFlags: number;
   /** The caller's span id when the request continued an incoming trace. */
   readonly parentSpanId: string | undefined;
@@ -159,8 +160,10 @@ function contextFromCarrier(
     const spanContext = {
       traceId: continues ? remote.traceId : generateTraceId(),
       spanId: generateSpanId(),
-      // A trace started here is marked sampled: its records are being recorded.
-      traceFlags: continues ? remote.traceFlags : TraceFlags.SAMPLED,
+      // A trace started here is marked sampled (its records are being recorded) and random: its
+      // trace id is random in all 16 bytes (W3C Level 2, "Random Trace ID Flag"). A continued
+      // trace keeps the caller's flags, the undefined bits already cleared by the propagator.
+      traceFlags: continues ? remote.traceFlags : TraceFlags.SAMPLED | TRACE_FLAG_RANDOM,
       traceState: continues ? remote.traceState : undefined,
       isRemote: false,
     };
