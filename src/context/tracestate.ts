@@ -170,9 +170,13 @@ function truncate(entries: readonly Entry[]): readonly Entry[] {
  */
 export class W3cTraceState implements TraceState {
   readonly #entries: readonly Entry[];
+  // Written once: every outgoing call of a request serialises the same state.
+  readonly #serialized: string;
 
+  /** Internal: entries already checked and truncated. Build one with `parseTracestate`. */
   constructor(entries: readonly Entry[] = []) {
     this.#entries = entries;
+    this.#serialized = entries.map((entry) => `${entry.key}=${entry.value}`).join(',');
   }
 
   /**
@@ -199,7 +203,7 @@ export class W3cTraceState implements TraceState {
 
   /** The header value: `key=value` members joined with `,`, no whitespace; `''` when empty. */
   serialize(): string {
-    return this.#entries.map((entry) => `${entry.key}=${entry.value}`).join(',');
+    return this.#serialized;
   }
 
   /** Number of members. */
