@@ -37,12 +37,14 @@ export { markRequestFailed } from './context/request-lifecycle.ts';
 export {
   captureContext,
   contextToEnv,
+  fetchWithContext,
   injectContext,
+  propagationHeaders,
   runWithCapturedContext,
   type CapturedContext,
+  type OutgoingClient,
   type OutgoingHeaders,
-} from './context/propagation.ts';
-export { fetchWithContext, propagationHeaders, type OutgoingClient } from './http/outgoing.ts';
+} from './context/outgoing-propagation.ts';
 export type { DropReason, StatsSnapshot } from './core/stats.ts';
 
 // The SDK components createLogging() assembles, usable on their own (NodeSDK, LoggerProvider).

@@ -10,6 +10,7 @@ import {
   normalizeW3cHeaders,
   readHeaderValues,
   recordGetter,
+  TRACE_FLAG_RANDOM,
   w3cPropagator,
   type IncomingHeaders,
 } from './w3c-carrier.ts';
@@ -155,8 +156,10 @@ function contextFromCarrier(
     const spanContext = {
       traceId: continues ? remote.traceId : generateTraceId(),
       spanId: generateSpanId(),
-      // A trace started here is marked sampled: its records are being recorded.
-      traceFlags: continues ? remote.traceFlags : TraceFlags.SAMPLED,
+      // A trace started here is marked sampled (its records are being recorded) and random: its
+      // trace id is random in all 16 bytes (W3C Level 2, "Random Trace ID Flag"). A continued
+      // trace keeps the caller's flags, the undefined bits already cleared by the propagator.
+      traceFlags: continues ? remote.traceFlags : TraceFlags.SAMPLED | TRACE_FLAG_RANDOM,
       traceState: continues ? remote.traceState : undefined,
       isRemote: false,
     };

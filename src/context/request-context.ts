@@ -9,7 +9,7 @@ export interface RequestContext {
   readonly traceId: string;
   /** This service's span id for the request (16 lowercase hex characters). */
   readonly spanId: string;
-  /** W3C trace flags (bit 0: sampled). */
+  /** W3C trace flags (bit 0: sampled; bit 1: random trace id, set on traces logweave starts). */
   readonly traceFlags: number;
   /** The caller's span id when the request continued an incoming trace. */
   readonly parentSpanId: string | undefined;

@@ -1,15 +1,17 @@
-import { context } from '@opentelemetry/api';
+import { context, type Context } from '@opentelemetry/api';
 import {
   createRequestContext,
   getDefaultRequestIdSettings,
   type RequestContextInput,
   type RequestIdSettings,
 } from './create-request-context.ts';
+import type { RequestContext } from './request-context.ts';
 import { endRequest, markRequestFailed } from './request-lifecycle.ts';
 
 /**
  * Runs `fn` inside a request context (see `createRequestContext`). Everything `fn` starts,
- * synchronously or through promises, timers and callbacks, sees the same context.
+ * synchronously or through promises, timers and callbacks, sees the same context. The request
+ * ends when `fn` returns or its promise settles; a throw or a rejection marks it failed first.
  *
  * @example
  * runWithRequestContext({ headers: req.headers }, () => logger.info('charge created'));
@@ -19,7 +21,12 @@ export function runWithRequestContext<T>(
   fn: () => T,
   settings: RequestIdSettings = getDefaultRequestIdSettings(),
 ): T {
-  const { context: ctx, request } = createRequestContext(input, settings);
+  return runRequest(createRequestContext(input, settings), fn);
+}
+
+/** Runs `fn` in a request context built already, ending the request when `fn`'s work is done. */
+export function runRequest<T>(created: { context: Context; request: RequestContext }, fn: () => T): T {
+  const { context: ctx, request } = created;
   let result: T;
   try {
     result = context.with(ctx, fn);
@@ -29,7 +36,6 @@ export function runWithRequestContext<T>(
     throw error;
   }
   if (result instanceof Promise) {
-    // The request ends when its work settles; a rejection marks it failed first.
     result.then(
       () => endRequest(request),
       () => {

@@ -35,16 +35,6 @@ import {
 const CONNECTIONS = 4;
 const CREATORS = Array.from({ length: CONNECTIONS }, (_, index) => requestIdOf(index));
 
-/**
- * Reported to the lead, not fixed here (src/ is not this branch's): runWithCapturedContext builds
- * its context on top of the active one, and createRequestContext keeps an active valid span, so
- * inside a borrowed request context the record gets the message's request id with the borrowed
- * request's trace and span ids. Remove the marker when runWithCapturedContext continues the
- * captured traceparent whatever is active.
- */
-const CAPTURED_TRACE_IGNORED =
-  'runWithCapturedContext keeps the active span instead of the captured traceparent (reported)';
-
 const { logging, records } = memoryLogging('context-limits', { env: {} });
 const log = logging.getLogger('context-limits');
 after(() => logging.shutdown());
@@ -195,23 +185,17 @@ describe('a stream shared by every request, piped once at start-up', () => {
     assertOwnContext(recordsWithBody(all, 'stream: context.with: sink'), contexts);
   });
 
-  test(
-    'captureContext() with the chunk and runWithCapturedContext fix it (same request and trace)',
-    {
-      todo: CAPTURED_TRACE_IGNORED,
-    },
-    async () => {
-      const stream = sharedStream('stream: captured', (chunk, fn) =>
-        runWithCapturedContext(chunk.captured!, fn),
-      );
-      const contexts = await serveRequests((index) => stream.write({ index, captured: captureContext() }));
-      stream.end();
-      const seen = recordsWithBody(await records(), 'stream: captured: transform');
-      // The captured context continues the trace under a span id of its own, like a worker thread.
-      assertOwnContext(seen, contexts, { sameSpan: false });
-      assert.ok(seen.every((record) => record.spanId !== contexts.get(requestIdOf(record.index))?.spanId));
-    },
-  );
+  test('captureContext() with the chunk and runWithCapturedContext fix it (same request and trace)', async () => {
+    const stream = sharedStream('stream: captured', (chunk, fn) =>
+      runWithCapturedContext(chunk.captured!, fn),
+    );
+    const contexts = await serveRequests((index) => stream.write({ index, captured: captureContext() }));
+    stream.end();
+    const seen = recordsWithBody(await records(), 'stream: captured: transform');
+    // The captured context continues the trace under a span id of its own, like a worker thread.
+    assertOwnContext(seen, contexts, { sameSpan: false });
+    assert.ok(seen.every((record) => record.spanId !== contexts.get(requestIdOf(record.index))?.spanId));
+  });
 
   test('AsyncResource.bind fixes the write callback', async () => {
     const stream = sharedStream('stream: bound callback', (_chunk, fn) => fn());
@@ -309,52 +293,40 @@ describe('EventEmitter pub/sub and queue consumers', () => {
     assert.deepEqual(idsOf(recordsWithBody(await records(), 'queue: lost')), new Set([undefined]));
   });
 
-  test(
-    'captureContext() in the message and runWithCapturedContext in the consumer fix it',
-    {
-      todo: CAPTURED_TRACE_IGNORED,
-    },
-    async () => {
-      const delivered = new Map<number, () => void>();
-      const jobs = batchingConsumer((message) => {
-        // The message went through JSON, as it would through a real queue.
-        const { index, context: captured } = JSON.parse(message) as {
-          index: number;
-          context: CapturedContext;
-        };
-        runWithCapturedContext(captured, () => log.info('queue: captured', { index }));
-        delivered.get(index)?.();
-      });
-      const contexts = await serveRequests(
-        (index) =>
-          new Promise<void>((resolve) => {
-            delivered.set(index, resolve);
-            jobs.emit('job', JSON.stringify({ index, context: captureContext() }));
-          }),
-      );
-      assertOwnContext(recordsWithBody(await records(), 'queue: captured'), contexts, { sameSpan: false });
-    },
-  );
+  test('captureContext() in the message and runWithCapturedContext in the consumer fix it', async () => {
+    const delivered = new Map<number, () => void>();
+    const jobs = batchingConsumer((message) => {
+      // The message went through JSON, as it would through a real queue.
+      const { index, context: captured } = JSON.parse(message) as {
+        index: number;
+        context: CapturedContext;
+      };
+      runWithCapturedContext(captured, () => log.info('queue: captured', { index }));
+      delivered.get(index)?.();
+    });
+    const contexts = await serveRequests(
+      (index) =>
+        new Promise<void>((resolve) => {
+          delivered.set(index, resolve);
+          jobs.emit('job', JSON.stringify({ index, context: captureContext() }));
+        }),
+    );
+    assertOwnContext(recordsWithBody(await records(), 'queue: captured'), contexts, { sameSpan: false });
+  });
 });
 
-test(
-  'runWithCapturedContext continues the captured trace inside another request context',
-  {
-    todo: CAPTURED_TRACE_IGNORED,
-  },
-  () => {
-    const message = runWithRequestContext({ requestId: 'producer' }, () => ({
-      captured: captureContext(),
-      request: getRequestContext(),
-    }));
-    const consumer = runWithRequestContext({ requestId: 'borrowed' }, () =>
-      runWithCapturedContext(message.captured, () => getRequestContext()),
-    );
-    assert.equal(consumer.requestId, 'producer');
-    assert.equal(consumer.traceId, message.request.traceId);
-    assert.equal(consumer.parentSpanId, message.request.spanId);
-  },
-);
+test('runWithCapturedContext continues the captured trace inside another request context', () => {
+  const message = runWithRequestContext({ requestId: 'producer' }, () => ({
+    captured: captureContext(),
+    request: getRequestContext(),
+  }));
+  const consumer = runWithRequestContext({ requestId: 'borrowed' }, () =>
+    runWithCapturedContext(message.captured, () => getRequestContext()),
+  );
+  assert.equal(consumer.requestId, 'producer');
+  assert.equal(consumer.traceId, message.request.traceId);
+  assert.equal(consumer.parentSpanId, message.request.spanId);
+});
 
 describe('timers started inside a request', () => {
   const TICKS = 3;

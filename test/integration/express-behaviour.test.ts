@@ -351,7 +351,8 @@ describe('Express integration', () => {
       assert.equal(response.headers['x-request-id'], undefined);
       const outgoing = JSON.parse(response.body) as Record<string, string>;
       assert.equal(outgoing['x-correlation-id'], 'corr-1');
-      assert.match(outgoing['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      // A trace started here: sampled and random (W3C Level 2).
+      assert.match(outgoing['traceparent'] ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/);
       const [access] = await records();
       assert.equal(access && attribute(access, 'request.id'), 'corr-1');
     } finally {

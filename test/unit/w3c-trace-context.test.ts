@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { context, trace, TraceFlags } from '@opentelemetry/api';
 import {
+  captureContext,
+  contextToEnv,
   createLogging,
   getRequestContext,
   injectContext,
+  propagationHeaders,
   type Logging,
   type RequestContext,
   runWithRequestContext,
@@ -38,7 +42,22 @@ function assertContinued(
   assert.equal(request.traceFlags, expected.flags);
   assert.match(request.spanId, /^[0-9a-f]{16}$/);
   assert.notEqual(request.spanId, expected.parentSpanId, 'this service gets a span id of its own');
-  assert.equal(outgoing['traceparent'], `00-${expected.traceId}-${request.spanId}-0${expected.flags & 1}`);
+  const [, traceId, callSpanId, flags] = (outgoing['traceparent'] ?? '').split('-');
+  assert.equal(traceId, expected.traceId);
+  assert.equal(flags, expected.flags.toString(16).padStart(2, '0'));
+  assertCallSpanId(callSpanId, request, expected.parentSpanId);
+}
+
+/** The parent-id of an outgoing call: a span id of the call, neither the request's nor its parent's. */
+function assertCallSpanId(
+  callSpanId: string | undefined,
+  request: RequestContext,
+  ...others: string[]
+): void {
+  assert.match(callSpanId ?? '', /^[0-9a-f]{16}$/);
+  assert.notEqual(callSpanId, '0'.repeat(16));
+  assert.notEqual(callSpanId, request.spanId, 'each outgoing call has a parent-id of its own');
+  for (const other of others) assert.notEqual(callSpanId, other);
 }
 
 function assertNewTrace(headers: Headers): void {
@@ -48,7 +67,13 @@ function assertNewTrace(headers: Headers): void {
   assert.notEqual(request.traceId, '0'.repeat(32));
   assert.equal(request.parentSpanId, undefined);
   assert.match(request.spanId, /^[0-9a-f]{16}$/);
-  assert.equal(outgoing['traceparent'], `00-${request.traceId}-${request.spanId}-01`);
+  const [version, traceId, callSpanId, flags] = (outgoing['traceparent'] ?? '').split('-');
+  assert.deepEqual(
+    [version, traceId, flags],
+    ['00', request.traceId, '03'],
+    'a new trace is sampled and random',
+  );
+  assertCallSpanId(callSpanId, request, SPAN_ID);
   assert.equal(
     outgoing['tracestate'],
     undefined,
@@ -83,6 +108,14 @@ describe('W3C traceparent: valid headers are continued', () => {
     assert.match(outgoing['traceparent'] ?? '', /-01$/);
     const random = requestFor({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-03` });
     assert.equal(random.request.traceFlags, 0x03, 'the Level 2 random flag is kept');
+    const notRandom = requestFor({ traceparent: `00-${TRACE_ID}-${SPAN_ID}-01` });
+    assert.equal(notRandom.request.traceFlags, 0x01, 'a continued trace does not gain the random flag');
+  });
+
+  test('spaces and tabs around the value are not part of it (RFC 9110), whatever the carrier', () => {
+    for (const value of [` ${VALID}`, `\t${VALID}`, `${VALID} `, `\t ${VALID} \t`, `  \t ${VALID}\t\t  `]) {
+      assertContinued({ traceparent: value }, { traceId: TRACE_ID, parentSpanId: SPAN_ID, flags: 1 });
+    }
   });
 
   test('header names are case-insensitive; a single-element array is one header', () => {
@@ -139,11 +172,65 @@ describe('W3C traceparent: invalid headers start a new trace', () => {
 });
 
 describe('tracestate limits', () => {
-  test('a tracestate longer than 512 characters is dropped; the trace is still continued', () => {
-    const long = Array.from({ length: 40 }, (_, index) => `vendor${index}=${'v'.repeat(10)}`).join(',');
-    assert.ok(long.length > 512);
-    const { request, outgoing } = requestFor({ traceparent: VALID, tracestate: long });
+  test('a tracestate longer than 512 characters is cut by whole entries from the end; the trace is continued', () => {
+    const members = Array.from({ length: 40 }, (_, index) => `vendor${index}=${'v'.repeat(10)}`);
+    assert.ok(members.join(',').length > 512);
+    const { request, outgoing } = requestFor({ traceparent: VALID, tracestate: members.join(',') });
     assert.equal(request.traceId, TRACE_ID);
-    assert.equal(outgoing['tracestate'], undefined);
+    // 40 members are discarded whole (over 32). The first 32 are 629 characters; the first 26
+    // are 509 and 27 would be 529, so the last 6 go.
+    const { outgoing: cut } = requestFor({ traceparent: VALID, tracestate: members.slice(0, 32).join(',') });
+    assert.equal(members.slice(0, 26).join(',').length, 509);
+    assert.equal(cut['tracestate'], members.slice(0, 26).join(','));
+    assert.equal(outgoing['tracestate'], undefined, 'more than 32 members: the header is discarded');
+  });
+});
+
+describe('the parent-id of outgoing calls', () => {
+  test('each injectContext / propagationHeaders call gets its own parent-id, in the same trace', () => {
+    runWithRequestContext({ headers: { traceparent: VALID } }, () => {
+      const request = getRequestContext();
+      const parents = [
+        injectContext({} as Record<string, string>)['traceparent'],
+        injectContext(new Headers()).get('traceparent') ?? undefined,
+        propagationHeaders()['traceparent'],
+        propagationHeaders('http')['traceparent'],
+      ].map((traceparent) => {
+        const [, traceId, callSpanId] = (traceparent ?? '').split('-');
+        assert.equal(traceId, TRACE_ID);
+        assertCallSpanId(callSpanId, request, SPAN_ID);
+        return callSpanId;
+      });
+      assert.equal(new Set(parents).size, parents.length);
+      assert.equal(getRequestContext().spanId, request.spanId, "the request's own span id is unchanged");
+    });
+  });
+
+  test("a span active for the call (a tracer's, or one started inside the request) is the parent-id, as OTel does", () => {
+    runWithRequestContext({ headers: { traceparent: VALID } }, () => {
+      const inner = { traceId: TRACE_ID, spanId: 'abcdef0123456789', traceFlags: TraceFlags.SAMPLED };
+      const ctx = trace.setSpanContext(context.active(), inner);
+      for (let call = 0; call < 2; call++) {
+        assert.equal(
+          injectContext({} as Record<string, string>, ctx)['traceparent'],
+          `00-${TRACE_ID}-abcdef0123456789-01`,
+        );
+        assert.equal(propagationHeaders('http', ctx)['traceparent'], `00-${TRACE_ID}-abcdef0123456789-01`);
+      }
+    });
+  });
+
+  test("captureContext and contextToEnv carry the request's own span id: a worker or a child continues the request", () => {
+    runWithRequestContext({ headers: { traceparent: VALID, tracestate: 'congo=t61rcWkgMzE' } }, () => {
+      const { spanId } = getRequestContext();
+      assert.equal(captureContext().traceparent, `00-${TRACE_ID}-${spanId}-01`);
+      assert.equal(captureContext().tracestate, 'congo=t61rcWkgMzE');
+      assert.equal(contextToEnv()['TRACEPARENT'], `00-${TRACE_ID}-${spanId}-01`);
+    });
+  });
+
+  test('outside a request, with no span active, nothing is injected', () => {
+    assert.deepEqual(injectContext({} as Record<string, string>), {});
+    assert.deepEqual(propagationHeaders(), {});
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type request as httpRequest } from 
 import express, { type Request, type Response } from 'express';
 import Fastify from 'fastify';
 import { createLogging, tryGetRequestContext, type Logging } from '../../../src/index.ts';
-import { fetchWithContext, propagationHeaders } from '../../../src/http/outgoing.ts';
+import { fetchWithContext, propagationHeaders } from '../../../src/context/outgoing-propagation.ts';
 import { logweaveExpress } from '../../../integrations/express/index.ts';
 import { logweaveFastify } from '../../../integrations/fastify/index.ts';
 import { listen } from './http-fixtures.ts';
