@@ -21,6 +21,7 @@ import { LogweaveConfigError } from './core/config-error.ts';
 import type { DiagnosticReporter } from './core/diagnostic-reporter.ts';
 import type { StatsSnapshot } from './core/stats.ts';
 import { installProcessHooks } from './lifecycle/process-hooks.ts';
+import { startSignals } from './assembly/start-signals.ts';
 import { Logger } from './logger/logger.ts';
 import { registerStatsMetrics } from './pipeline/stats-metrics.ts';
 
@@ -75,6 +76,9 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   const requestIdSettings: RequestIdSettings = { ...resolved.requestId };
   const unregisterSettings = registerRequestIdSettings(requestIdSettings);
   const pipeline = buildPipeline(resolved);
+  const stopSignals = startSignals(resolved.signalSecret, (message) =>
+    pipeline.diagnostics.report('release_call', message),
+  );
   const { stats, sampling, diagnostics } = pipeline;
   const loggerProvider = buildProvider(resolved, pipeline.head);
   const flushing = boundedFlush(pipeline, loggerProvider, resolved.shutdownTimeoutMillis);
@@ -120,7 +124,7 @@ export function createLogging(options: LoggingOptions = {}): Logging {
       reloader?.close();
       stopMetrics?.();
       // The exit hooks stay until the flush is over: a process ending meanwhile still spools.
-      return flushing.shutdown().finally(() => (removeHooks(), unregisterSettings()));
+      return flushing.shutdown().finally(() => (removeHooks(), unregisterSettings(), stopSignals()));
     },
     stats: readStats,
     reloadConfig: () =>

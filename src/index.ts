@@ -33,7 +33,18 @@ export { getRequestContext, tryGetRequestContext, type RequestContext } from './
 export type { IncomingHeaders } from './context/w3c-carrier.ts';
 export type { RequestContextInput, RequestIdSettings } from './context/create-request-context.ts';
 export { runWithRequestContext } from './context/run-with-request-context.ts';
-export { markRequestFailed } from './context/request-lifecycle.ts';
+export { markRequestFailed, releaseTrace, type FailureReason } from './context/request-lifecycle.ts';
+export {
+  FAILED_OUTCOME,
+  noteCallee,
+  observeResponse,
+  OUTCOME_HEADER,
+  type CallOptions,
+  type ResponseHeaders,
+} from './context/upstream-failure.ts';
+export { createKeepToken, KEEP_BAGGAGE_KEY, keepBaggage } from './context/keep-token.ts';
+export { RELEASE_PATH } from './context/release-notifier.ts';
+export { RELEASE_RULES, type ReleaseRule } from './core/attribute-names.ts';
 export {
   captureContext,
   contextToEnv,

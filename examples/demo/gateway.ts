@@ -33,7 +33,7 @@ export function createGatewayApp(logging: Logging, peers: Peers): express.Expres
       return;
     }
     log.info('checkout completed', { 'order.id': String(body['orderId']) });
-    res.status(201).json(body);
+    res.status(201).json({ ...body, traceId: tryGetRequestContext()?.traceId });
   });
   return app;
 }

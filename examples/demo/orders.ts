@@ -35,12 +35,21 @@ export async function createOrdersApp(logging: Logging, peers: Peers): Promise<F
     inventoryLog.info('stock reserved', { 'order.id': orderId, skus: order.items.map((item) => item.sku) });
 
     // fetchWithContext adds traceparent, tracestate, baggage and x-request-id: payments continues this trace.
-    const response = await fetchWithContext(`${peers.payments}/charges`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ orderId, amountCents, card: order.card }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    // A busy issuer (503) is worth one more try. The failure still counts: fetchWithContext marks
+    // this request failed (upstream_failure), so its story is kept although the order succeeds.
+    const charge = (): Promise<Response> =>
+      fetchWithContext(`${peers.payments}/charges`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ orderId, amountCents, card: order.card }),
+        signal: AbortSignal.timeout(10_000),
+      });
+    let response = await charge();
+    if (response.status === 503) {
+      await response.body?.cancel();
+      log.info('payments busy, retrying the charge once', { 'order.id': orderId });
+      response = await charge();
+    }
     if (!response.ok) {
       log.error('payment failed, order cancelled', {
         'order.id': orderId,

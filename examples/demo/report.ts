@@ -1,7 +1,7 @@
 /** What the demo prints at the end: the policy's counts, and one failed request read back from the file. */
 import { createReadStream } from 'node:fs';
 import { escapeForTerminal } from '../../src/core/terminal-escape.ts';
-import { SAMPLING_ATTRIBUTES, type StatsSnapshot } from '../../src/index.ts';
+import { RELEASE_RULES, SAMPLING_ATTRIBUTES, type StatsSnapshot } from '../../src/index.ts';
 import { flattenOtlpRequest } from '../../src/cli/flatten-otlp-request.ts';
 import { readLines } from '../../src/cli/read-lines.ts';
 import { severityOfRecord } from '../../src/cli/record-severity.ts';
@@ -75,10 +75,39 @@ export function keptBy(record: ViewRecord): string {
   return effectiveRules(config, record.module).find((entry) => entry.severity === severity)?.rule ?? '-';
 }
 
-/** Whether every INFO line of a trace is there because the error buffer kept it (none by a probability rule). */
+const RELEASE_RULE_NAMES: ReadonlySet<string> = new Set(Object.values(RELEASE_RULES));
+
+/** Whether sampling had dropped the record and it was kept because its request or trace failed. */
+export function keptAfterFailure(record: ViewRecord): boolean {
+  return RELEASE_RULE_NAMES.has(keptBy(record));
+}
+
+/** Whether every INFO line of a trace is there because its request failed (none by a probability rule). */
 export function onlyBufferKeptInfo(records: readonly ViewRecord[]): boolean {
   const info = records.filter((record) => severityOfRecord(record) === 'info');
-  return info.length > 0 && info.every((record) => keptBy(record) === 'error_buffer');
+  return info.length > 0 && info.every(keptAfterFailure);
+}
+
+/** The INFO lines a busy-issuer checkout writes in each service (payments twice: two charges). */
+const GRACEFUL_STORY: ReadonlyArray<[ServiceName, string, number]> = [
+  ['gateway', 'checkout started', 1],
+  ['gateway', 'checkout completed', 1],
+  ['orders', 'order received', 1],
+  ['orders', 'stock reserved', 1],
+  ['orders', 'payments busy, retrying the charge once', 1],
+  ['orders', 'order confirmed', 1],
+  ['payments', 'charge requested', 2],
+  ['payments', 'risk scored', 2],
+  ['payments', 'authorizing with issuer', 1],
+  ['payments', 'charge captured', 1],
+];
+
+/** Whether a busy-issuer checkout's trace holds every INFO line its three services wrote. */
+export function storyComplete(records: readonly ViewRecord[]): boolean {
+  return GRACEFUL_STORY.every(
+    ([service, body, count]) =>
+      records.filter((record) => record.service === service && record.body === body).length >= count,
+  );
 }
 
 /** The timeline of one trace: offset, service, module, severity, message, and why each line was kept. */
@@ -121,6 +150,10 @@ export function infoSummary(
   const failedTraces = new Set(
     results.filter((result) => result.status >= 500).map((result) => result.traceId),
   );
+  // Checkouts that succeeded after a failure was handled (busy issuer) are neither.
+  const handledTraces = new Set(
+    results.filter((result) => result.card === 'tok_issuer_busy').map((result) => result.traceId),
+  );
   const succeededWithInfo = {
     gateway: new Set<string>(),
     orders: new Set<string>(),
@@ -135,11 +168,11 @@ export function infoSummary(
       if (severityOfRecord(record) !== 'info') continue;
       if (failedTraces.has(traceId)) {
         failedInfo += 1;
-        if (keptBy(record) === 'error_buffer') failedInfoFromBuffer += 1;
+        if (keptAfterFailure(record)) failedInfoFromBuffer += 1;
         const services = failedInfoServices.get(traceId) ?? new Set<string>();
         services.add(record.service);
         failedInfoServices.set(traceId, services);
-      } else if (traceId !== '') {
+      } else if (traceId !== '' && !handledTraces.has(traceId)) {
         succeededInfo += 1;
         if ((SERVICE_NAMES as readonly string[]).includes(record.service)) {
           succeededWithInfo[record.service as ServiceName].add(traceId);

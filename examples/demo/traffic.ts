@@ -2,6 +2,8 @@
 
 export interface CheckoutResult {
   requestId: string;
+  /** The card token the checkout paid with (`tok_issuer_busy`: handled gracefully). */
+  card: string;
   status: number;
   /** From the gateway's error answer (it names the trace so a ticket can cite it). */
   traceId: string | undefined;
@@ -13,6 +15,11 @@ export interface TrafficOptions {
   concurrency: number;
   /** Every `failEvery`-th checkout pays with a card whose issuer is down: it fails deep in payments. */
   failEvery: number;
+  /**
+   * Half-way between two of those, a checkout finds the issuer busy: payments answers 503 once,
+   * orders retries and the checkout succeeds (a failure handled gracefully).
+   */
+  busyEvery: number;
   onProgress(done: number, failed: number): void;
 }
 
@@ -23,7 +30,13 @@ export async function sendCheckouts(options: TrafficOptions): Promise<CheckoutRe
   const worker = async (): Promise<void> => {
     while (next <= options.total) {
       const index = next++;
-      const result = await checkout(options.gatewayUrl, index, index % options.failEvery === 0);
+      const card =
+        index % options.failEvery === 0
+          ? 'tok_issuer_down'
+          : index % options.busyEvery === options.busyEvery / 2
+            ? 'tok_issuer_busy'
+            : 'tok_visa';
+      const result = await checkout(options.gatewayUrl, index, card);
       results.push(result);
       if (result.status >= 500) failed += 1;
       options.onProgress(results.length, failed);
@@ -33,7 +46,7 @@ export async function sendCheckouts(options: TrafficOptions): Promise<CheckoutRe
   return results.sort((a, b) => a.requestId.localeCompare(b.requestId));
 }
 
-async function checkout(gatewayUrl: string, index: number, issuerDown: boolean): Promise<CheckoutResult> {
+async function checkout(gatewayUrl: string, index: number, card: string): Promise<CheckoutResult> {
   const requestId = `demo-${String(index).padStart(4, '0')}`;
   const response = await fetch(`${gatewayUrl}/checkout`, {
     method: 'POST',
@@ -44,13 +57,14 @@ async function checkout(gatewayUrl: string, index: number, issuerDown: boolean):
         { sku: `sku-${index % 5}`, quantity: 1 + (index % 3), priceCents: 1250 },
         { sku: 'sku-gift-wrap', quantity: 1, priceCents: 300 },
       ],
-      card: issuerDown ? 'tok_issuer_down' : 'tok_visa',
+      card,
     }),
     signal: AbortSignal.timeout(15_000),
   });
   const body = (await response.json()) as { traceId?: unknown };
   return {
     requestId,
+    card,
     status: response.status,
     traceId: typeof body.traceId === 'string' ? body.traceId : undefined,
   };

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logging } from '../../src/create-logging.ts';
 import { resolveHttpOptions, type HttpIntegrationOptions } from '../../src/http/http-options.ts';
+import { isReleaseCall, serveReleaseCall } from '../../src/http/release-endpoint.ts';
 import {
   createHttpIntegration,
   ServerRequest,
@@ -61,7 +62,13 @@ export function logweaveExpress(
   const resolved = resolveHttpOptions(options, 'logweaveExpress');
   const integration = createHttpIntegration(logging, resolved);
   const echoHeader = resolved.echoRequestId ? logging.requestIdSettings.header : undefined;
+  const report = (message: string): void => logging.diagnostics.report('release_call', message);
   return function logweaveMiddleware(req, res, next) {
+    // A sibling's release call (only with a signal secret): answered here, never routed.
+    if (isReleaseCall(req.method, req.url)) {
+      serveReleaseCall(req, res, report);
+      return;
+    }
     const existing = serverRequestOf(req);
     if (existing !== undefined) {
       // Mounted twice (app and sub-app): one context, one access record per request.

@@ -13,6 +13,12 @@ import {
   type ResolvedHttpOptions,
 } from '../../src/http/http-options.ts';
 import {
+  answerReleaseCall,
+  RELEASE_MAX_BODY_BYTES,
+  RELEASE_PATH,
+  SIGNATURE_HEADER,
+} from '../../src/http/release-endpoint.ts';
+import {
   createHttpIntegration,
   ServerRequest,
   serverRequestOf,
@@ -70,7 +76,18 @@ const plugin: FastifyPluginCallback<LogweaveFastifyOptions> = (fastify, pluginOp
   fastify.decorateRequest('logweave', null as unknown as RequestContext);
   const echoHeader = resolved.echoRequestId ? logging.requestIdSettings.header : undefined;
 
+  // Release calls from sibling services (answered only with a signal secret, else 404): no
+  // request context and no access record of their own, like Express's early answer.
+  const report = (message: string): void => logging.diagnostics.report('release_call', message);
+  fastify.post(RELEASE_PATH, { bodyLimit: RELEASE_MAX_BODY_BYTES }, (request, reply) => {
+    reply.code(answerReleaseCall(request.body, request.headers[SIGNATURE_HEADER], report)).send();
+  });
+
   fastify.addHook('onRequest', (request, reply, next) => {
+    if (request.url === RELEASE_PATH) {
+      next();
+      return;
+    }
     let serverRequest: ServerRequest<FastifyRequest>;
     try {
       serverRequest = new ServerRequest(integration, request.raw, reply.raw, request, FASTIFY_FACTS);

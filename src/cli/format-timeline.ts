@@ -1,5 +1,6 @@
 import { escapeForTerminal } from '../core/terminal-escape.ts';
 import type { PlainValue } from './otlp-json-values.ts';
+import { keptBy } from './kept-by.ts';
 import { severityOfRecord } from './record-severity.ts';
 import type { TraceGroup } from './trace-timeline.ts';
 import type { ViewRecord } from './view-record.ts';
@@ -16,7 +17,7 @@ export interface TextFormatOptions {
 /**
  * Renders one trace as a readable timeline: a header (trace id, start, records, services,
  * request ids), then one line per record with time of day, offset from the trace's start,
- * severity, service, module, message and the remaining attributes. Every line goes through
+ * severity, service, module, why it was kept (see `keptBy`), message and the remaining attributes. Every line goes through
  * `escapeForTerminal`, so no logged text can forge a line or drive the terminal.
  */
 export function formatTraceText(group: TraceGroup, options: TextFormatOptions): string[] {
@@ -37,6 +38,7 @@ export function formatTraceText(group: TraceGroup, options: TextFormatOptions): 
 
   const serviceWidth = Math.max(...records.map((record) => (record.service || '-').length));
   const moduleWidth = Math.max(...records.map((record) => (record.module || '-').length));
+  const keptWidth = Math.max(...records.map((record) => keptBy(record).length + 2));
   // A request id per line only helps when the trace holds several.
   const showRequestId = requestIds.length > 1;
   for (const record of records) {
@@ -49,6 +51,7 @@ export function formatTraceText(group: TraceGroup, options: TextFormatOptions): 
       (record.module || '-').padEnd(moduleWidth),
     ];
     if (showRequestId) parts.push(`req=${record.requestId || '-'}`);
+    parts.push(`[${keptBy(record)}]`.padEnd(keptWidth));
     parts.push(record.body === null ? '' : renderValue(record.body));
     const rest = displayedAttributes(record);
     if (rest !== undefined) parts.push(renderValue(rest));
@@ -79,6 +82,7 @@ export function formatRecordJson(record: ViewRecord): string {
     severityNumber: record.severityNumber,
     severityText: record.severityText,
     requestId: record.requestId,
+    keptBy: keptBy(record),
     body: record.body,
     attributes: record.attributes,
     resource: record.resource,

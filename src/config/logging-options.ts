@@ -82,6 +82,20 @@ export interface RequestIdOptions {
   maxLength?: number;
 }
 
+/**
+ * Signals between the services of a trace, authenticated with a secret every service shares:
+ * - release calls: when a trace fails here, the services this process called in it earlier (and
+ *   that answered fine) are told to keep what they held (`POST /.well-known/logweave/release`,
+ *   answered by `logweaveExpress` / `logweaveFastify`);
+ * - keep tokens: a request whose baggage carries `logweave.keep=<token>` (see `createKeepToken`)
+ *   has every record kept, in every service on its path.
+ * Without a secret neither is sent nor believed.
+ */
+export interface SignalOptions {
+  /** The shared secret (at least 32 characters). Env: `LOGWEAVE_SIGNAL_SECRET`. Default: none. */
+  secret?: string;
+}
+
 /** Everything `createLogging()` accepts. Precedence: 1. these options 2. the config file 3. env vars 4. defaults. */
 export interface LoggingOptions {
   /** `service.name` on the resource. Env: `OTEL_SERVICE_NAME`. Default: `unknown_service:node`. */
@@ -103,6 +117,8 @@ export interface LoggingOptions {
   redaction?: RedactionOptions;
   /** Durable export (spool) and exit handling. */
   delivery?: DeliveryOptions;
+  /** Signed signals between services: sibling releases and keep tokens. Off unless a secret is given. */
+  signals?: SignalOptions;
   /** YAML or JSON file with the same shape as these options. Env: `LOGWEAVE_CONFIG`. Default: none. */
   config?: string;
   /**

@@ -30,6 +30,7 @@ export function printableOptions(resolved: ResolvedOptions): PrintableOptions {
       headers: Object.fromEntries(Object.keys(rest.otlp.headers).map((name) => [name, HIDDEN])),
     },
     redaction,
+    signalSecret: rest.signalSecret === undefined ? undefined : HIDDEN,
   };
   return deepFreeze(printable);
 }

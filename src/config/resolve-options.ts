@@ -37,6 +37,8 @@ export interface ResolvedOptions {
   sampling: SamplingOptions | undefined;
   redaction: RedactionOptions;
   delivery: Required<Omit<DeliveryOptions, 'spoolDir'>> & Pick<DeliveryOptions, 'spoolDir'>;
+  /** The signal secret, undefined when signals are off. */
+  signalSecret: string | undefined;
   /** The config file (`config` / `LOGWEAVE_CONFIG`), undefined when there is none. */
   configPath: string | undefined;
   /** Whether the config file is watched for changes (`LOGWEAVE_CONFIG_WATCH`). Default: true. */
@@ -101,6 +103,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     sampling: fromCode.sampling ?? fromFile.sampling,
     redaction: { ...environment.options.redaction, ...fromFile.redaction, ...fromCode.redaction },
     delivery: checkDelivery(section('delivery')),
+    signalSecret: fromCode.signals?.secret ?? fromFile.signals?.secret ?? environment.options.signals?.secret,
     configPath,
     configWatch: environment.configWatch ?? true,
     handleSignals: pick('handleSignals') ?? DEFAULTS.handleSignals,

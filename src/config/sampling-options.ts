@@ -21,8 +21,16 @@ export interface ErrorBufferOptions {
   maxBytes?: number;
   /** Approximate bytes held across all requests; past it the oldest request's oldest records go first. Default: 16777216 (16 MiB). */
   maxTotalBytes?: number;
-  /** A request that has not ended after this long has its held records dropped (counted `buffer_overflow`). Default: 300000 (Node's `server.requestTimeout`). */
+  /** A request that has not ended after this long has its held records dropped (counted `expired`). Default: 300000 (Node's `server.requestTimeout`). */
   maxAgeMillis?: number;
+  /**
+   * How long the held records of a request that ended without failing stay releasable (0 to
+   * 600000): a failure reported later — a caller's retry gave up, a sibling call failed, a
+   * signed release call, `markRequestFailed(request)` from a queue consumer — still keeps them
+   * (`logweave.sampling.rule=late_release`). They count against `maxTotalBytes`, and go first
+   * when it is reached. Default: 10000.
+   */
+  graceMillis?: number;
 }
 
 /** Burst limiting: a token bucket per (module, message template). */
@@ -59,4 +67,11 @@ export interface SamplingOptions {
   errorBuffer?: ErrorBufferOptions;
   /** Summarise bursts of one message template. Off unless given. */
   burst?: BurstOptions;
+  /**
+   * Follow the tracer (the OTel logger option `trace_based`): a record of a trace whose sampled
+   * flag is set is kept, of one whose flag is clear is dropped (held, with the error buffer), in
+   * place of the probability rules; rules at 0 and 1, the WARN allow-list and ERROR/FATAL (always
+   * kept) still apply, and records outside any trace use the probability rules. Default: false.
+   */
+  traceBased?: boolean;
 }

@@ -41,7 +41,9 @@ export const samplingSchema = z.strictObject({
       maxBytes: z.number().int().min(1024).optional(),
       maxTotalBytes: z.number().int().min(1024).optional(),
       maxAgeMillis: z.number().int().min(1).optional(),
+      graceMillis: z.number().int().min(0).max(600_000).optional(),
     })
     .optional(),
   burst: z.strictObject({ perTemplatePerSecond: z.number().int().min(1).optional() }).optional(),
+  traceBased: z.boolean().optional(),
 });

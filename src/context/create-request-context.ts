@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { context, propagation, trace, type Context } from '@opentelemetry/api';
 import { isSpanContextValid, TraceFlags } from '@opentelemetry/api';
 import { ensureContextManager } from './context-manager.ts';
+import { carriesKeepToken } from './keep-token.ts';
 import { withRequestContext, type RequestContext } from './request-context.ts';
 import { generateSpanId, generateTraceId } from './ids.ts';
 import { DEFAULTS } from '../core/defaults.ts';
@@ -143,6 +144,7 @@ function contextFromCarrier(
       spanId: activeSpanContext.spanId,
       traceFlags: activeSpanContext.traceFlags,
       parentSpanId: undefined,
+      forced: carriesKeepToken(ctx, activeSpanContext.traceId),
     };
   } else {
     // An invalid span in the parent must not be mistaken for the remote one; nothing to extract
@@ -170,6 +172,8 @@ function contextFromCarrier(
       spanId: spanContext.spanId,
       traceFlags: spanContext.traceFlags,
       parentSpanId: continues ? remote.spanId : undefined,
+      // Only a continued trace can carry a keep token: it is signed for the caller's trace id.
+      forced: continues && carriesKeepToken(ctx, spanContext.traceId),
     };
   }
   return { context: withRequestContext(ctx, request), request };

@@ -8,6 +8,7 @@ import {
 } from './create-request-context.ts';
 import { requestContextFrom } from './request-context.ts';
 import { runRequest } from './run-with-request-context.ts';
+import { followCallee, noteCallee, type CallOptions } from './upstream-failure.ts';
 import { w3cPropagator } from './w3c-carrier.ts';
 
 /*
@@ -139,16 +140,30 @@ function keysInjectedByGlobalPropagator(ctx: Context): string[] {
  * `Request`'s own headers), replacing values already there; the traceparent names this call
  * (a fresh parent-id per call). When the OTel undici instrumentation will append its own W3C
  * headers, copies of them already present are removed, so the next service sees each header once.
+ * A callee that answers 5xx or `logweave-outcome: failed` marks this request failed (see
+ * `CallOptions.followFailure`).
  *
  * @example
  * const response = await fetchWithContext('http://payments/charges', { method: 'POST', body });
  */
-export function fetchWithContext(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export function fetchWithContext(
+  input: string | URL | Request,
+  init: RequestInit = {},
+  options: CallOptions = {},
+): Promise<Response> {
+  const ctx = context.active();
   const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
-  const { headers: added, leftToInstrumentation } = plan('fetch', context.active());
+  const { headers: added, leftToInstrumentation } = plan('fetch', ctx);
   for (const name of leftToInstrumentation) headers.delete(name);
   for (const [name, value] of Object.entries(added)) headers.set(name, value);
-  return fetch(input, { ...init, headers });
+  noteCallee(input instanceof Request ? input.url : input, ctx);
+  const response = fetch(input, { ...init, headers });
+  const request = requestContextFrom(ctx);
+  if (request === undefined || options.followFailure === false) return response;
+  return response.then((answer) => {
+    followCallee(request, answer, options);
+    return answer;
+  });
 }
 
 /** A structured-clonable snapshot of the current context, for `postMessage` to a worker thread. */

@@ -13,6 +13,11 @@ export interface RequestContext {
   readonly traceFlags: number;
   /** The caller's span id when the request continued an incoming trace. */
   readonly parentSpanId: string | undefined;
+  /**
+   * Whether the request carries a valid keep token (`logweave.keep` in its baggage, signed with
+   * `signals.secret`): then every record of it is kept (`logweave.sampling.rule=forced`).
+   */
+  readonly forced: boolean;
 }
 
 const REQUEST_CONTEXT_KEY = createContextKey('logweave.request-context');

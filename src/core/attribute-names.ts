@@ -19,6 +19,22 @@ export const SAMPLING_ATTRIBUTES = {
 
 /** The rule name of records kept because their request failed. */
 export const ERROR_BUFFER_RULE = 'error_buffer';
+
+/**
+ * Why a record sampling had dropped is kept after all, as `logweave.sampling.rule` says it:
+ * its request failed (`error_buffer`), a service it called answered failed (`upstream_failure`),
+ * a failure was reported after the request had ended (`late_release`), or the request asked
+ * for everything with a signed keep signal (`forced`).
+ */
+export const RELEASE_RULES = {
+  errorBuffer: ERROR_BUFFER_RULE,
+  upstreamFailure: 'upstream_failure',
+  lateRelease: 'late_release',
+  forced: 'forced',
+} as const;
+
+/** One of `RELEASE_RULES`. */
+export type ReleaseRule = (typeof RELEASE_RULES)[keyof typeof RELEASE_RULES];
 /** The rule name of every record when no sampling is configured. */
 export const UNSAMPLED_RULE = 'default';
 /** The rule name of burst summary records. */

@@ -50,10 +50,12 @@ export const DEFAULTS = {
       maxBytes: 256 * 1024,
       maxTotalBytes: 16 * 1024 * 1024,
       maxAgeMillis: 300_000,
+      graceMillis: 10_000,
     },
     burst: {
       perTemplatePerSecond: 100,
     },
+    traceBased: false,
   },
   redaction: {
     enabled: true,
@@ -72,6 +74,7 @@ export const DEFAULTS = {
     accessLog: true,
     echoRequestId: true,
     clientErrorsFail: false,
+    answerFailure: true,
     severity: { success: 'info', clientError: 'warn', serverError: 'error', aborted: 'warn' },
   },
   handleSignals: true,

@@ -9,8 +9,10 @@ export type DropReason =
   | 'not_allowlisted'
   /** Suppressed by the per-template burst limit (a summary record is emitted instead). */
   | 'burst'
-  /** The error buffer overflowed (per-request count or bytes, global bytes) or held a request past `maxAgeMillis`. */
+  /** The error buffer overflowed: per-request count or bytes, or all requests' bytes (`sampling.errorBuffer`). */
   | 'buffer_overflow'
+  /** Held for a request that did not end within `sampling.errorBuffer.maxAgeMillis`. */
+  | 'expired'
   /** The batch processor's queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`). */
   | 'queue_full'
   /** The exporter failed and the record could not be kept anywhere (no spool, or spool unusable). */
@@ -40,6 +42,11 @@ export interface StatsSnapshot {
   redacted: number;
   /** Records written to the durable spool (delivered later, when replayed, and then counted in `exported`). */
   spooled: number;
+  /**
+   * Records the error buffer holds now (of running requests, and of ended ones within the grace
+   * period): each will be counted as kept if its request or trace fails, else as the drop its rule made.
+   */
+  held: number;
 }
 
 /**
@@ -51,6 +58,7 @@ export class LoggingStats {
   #exported = 0;
   #redacted = 0;
   #spooled = 0;
+  #held = 0;
   readonly #kept = new Map<string, number>();
   readonly #dropped = new Map<DropReason, number>();
   readonly #dropListeners: Array<(reason: DropReason, count: number) => void> = [];
@@ -81,6 +89,11 @@ export class LoggingStats {
     this.#spooled += count;
   }
 
+  /** How many records the error buffer holds now (a gauge, set when stats are read). */
+  setHeld(count: number): void {
+    this.#held = count;
+  }
+
   /** Called on every drop; used for diagnostics and metrics. Listeners must not throw. */
   onDrop(listener: (reason: DropReason, count: number) => void): void {
     this.#dropListeners.push(listener);
@@ -98,6 +111,7 @@ export class LoggingStats {
       exported: this.#exported,
       redacted: this.#redacted,
       spooled: this.#spooled,
+      held: this.#held,
     };
   }
 }

@@ -26,6 +26,12 @@ export interface HttpIntegrationOptions {
    * logged once at WARN either way. Default: false.
    */
   clientErrorsFail?: boolean;
+  /**
+   * Answer `logweave-outcome: failed` when the request failed before its response headers were
+   * sent (an ERROR, a callee that failed, `markRequestFailed()`), so callers that use
+   * `fetchWithContext` keep their story of it too. Default: true.
+   */
+  answerFailure?: boolean;
 }
 
 export interface AccessLogOptions {
@@ -43,6 +49,7 @@ export interface ResolvedHttpOptions {
   severity: Readonly<Record<RequestOutcome, SeverityName>>;
   echoRequestId: boolean;
   clientErrorsFail: boolean;
+  answerFailure: boolean;
 }
 
 const severityName = z.enum(SEVERITY_NAMES);
@@ -66,6 +73,7 @@ const schema = z
     accessLog: z.unknown().optional(),
     echoRequestId: z.boolean().optional(),
     clientErrorsFail: z.boolean().optional(),
+    answerFailure: z.boolean().optional(),
   })
   .strict();
 
@@ -86,6 +94,7 @@ export function resolveHttpOptions(options: unknown, origin: string): ResolvedHt
     severity: { ...DEFAULTS.http.severity, ...stripUndefined(severityOverrides) },
     echoRequestId: parsed.echoRequestId ?? DEFAULTS.http.echoRequestId,
     clientErrorsFail: parsed.clientErrorsFail ?? DEFAULTS.http.clientErrorsFail,
+    answerFailure: parsed.answerFailure ?? DEFAULTS.http.answerFailure,
   };
 }
 

@@ -10,6 +10,7 @@ import { endRequest, markRequestFailed } from '../context/request-lifecycle.ts';
 import type { Logger } from '../logger/logger.ts';
 import { accessAttributes, outcomeOf, requestAttributes } from './access-record.ts';
 import { bindEmitterToContext } from './bind-emitter.ts';
+import { answerFailureOn } from './outcome-header.ts';
 import type { ResolvedHttpOptions } from './http-options.ts';
 
 /**
@@ -105,6 +106,7 @@ export class ServerRequest<R> {
     this.context = created.context;
     this.request = created.request;
     (req as WithServerRequest)[SERVER_REQUEST] = this as ServerRequest<unknown>;
+    if (integration.options.answerFailure) answerFailureOn(this.request, res);
     // 'close' follows 'finish' on every response, and also comes alone when the client went
     // away first: one listener sees both. Registered before the emitters are bound, so it is not
     // wrapped: finish() enters the context only when it writes a record.

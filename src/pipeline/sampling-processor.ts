@@ -3,20 +3,29 @@ import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-
 import type { SamplingOptions } from '../config/sampling-options.ts';
 import type { ProcessContext } from '../context/process-context.ts';
 import { requestContextFrom, type RequestContext } from '../context/request-context.ts';
-import { isRequestFailed, onRequestEnded, onRequestFailed } from '../context/request-lifecycle.ts';
+import {
+  failureReasonOf,
+  markRequestFailed,
+  onRequestEnded,
+  onRequestFailed,
+  onTraceReleased,
+  type FailureReason,
+} from '../context/request-lifecycle.ts';
 import {
   BURST_SUMMARY_RULE,
-  ERROR_BUFFER_RULE,
+  RELEASE_RULES,
   REQUEST_ID_ATTRIBUTE,
   SAMPLING_ATTRIBUTES,
   UNSAMPLED_RULE,
+  type ReleaseRule,
 } from '../core/attribute-names.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import { LoggingStats } from '../core/stats.ts';
 import { BurstLimiter } from '../sampling/burst-limiter.ts';
 import { randomnessHex } from '../sampling/consistent-threshold.ts';
-import { ErrorBuffer, estimateRecordBytes } from '../sampling/error-buffer.ts';
+import { ErrorBuffer, estimateRecordBytes, type HeldRecord } from '../sampling/error-buffer.ts';
+import { ReleasedRecord } from '../sampling/released-record.ts';
 import { RecordRandomness, type RandomnessSource } from '../sampling/record-randomness.ts';
 import { RuleCounters, type RuleCounter } from '../sampling/rule-counters.ts';
 import { decideSampling, type Randomness, type SamplingDecision } from '../sampling/sampling-decision.ts';
@@ -111,8 +120,9 @@ export class SamplingProcessor extends ChainedProcessor {
     this.#failOpen = this.#counters.get(FAIL_OPEN);
     this.updatePolicy(options.sampling);
     this.#unsubscribe = [
-      onRequestFailed((request) => this.#onRequestFailed(request)),
+      onRequestFailed((request, reason) => this.#onRequestFailed(request, reason)),
       onRequestEnded((request) => this.#buffer?.end(request)),
+      onTraceReleased((traceId) => this.#onTraceReleased(traceId)),
     ];
   }
 
@@ -132,7 +142,9 @@ export class SamplingProcessor extends ChainedProcessor {
 
   /** Moves the hot-path counters into the stats; called before stats or metrics are read. */
   drainCounters(): void {
+    this.#buffer?.expireNow();
     this.#counters.drainInto(this.stats);
+    this.stats.setHeld(this.#buffer?.heldRecords ?? 0);
   }
 
   /**
@@ -276,7 +288,9 @@ export class SamplingProcessor extends ChainedProcessor {
         severityIndex: index,
         eventName,
         holdable: this.#buffer !== undefined && request !== undefined,
-        requestFailed: request !== undefined && this.#requestFailed(request),
+        failure: request === undefined ? undefined : this.#failureOf(request),
+        forced: request?.forced === true,
+        traceSampled: spanContext === undefined ? undefined : (spanContext.traceFlags & 1) === 1,
       },
       () => {
         if (!randomnessUnknown) return this.#readRandomness(spanContext, request);
@@ -341,7 +355,10 @@ export class SamplingProcessor extends ChainedProcessor {
         severityIndex: index,
         eventName: record.eventName,
         holdable: this.#buffer !== undefined && request !== undefined,
-        requestFailed: request !== undefined && this.#requestFailed(request),
+        failure: request === undefined ? undefined : this.#failureOf(request),
+        forced: request?.forced === true,
+        traceSampled:
+          record.spanContext === undefined ? undefined : (record.spanContext.traceFlags & 1) === 1,
       },
       () => this.#readRandomness(record.spanContext, request, record),
     );
@@ -357,21 +374,20 @@ export class SamplingProcessor extends ChainedProcessor {
     switch (decision.kind) {
       case 'error':
         // The request's story goes first, in order, then the error itself; no limit applies to either.
-        if (request !== undefined && this.#buffer !== undefined) this.#release(request);
+        // An ERROR fails its request (for every pipeline, and for the callers: see the integrations);
+        // the listener releases what was held before the error itself is handed on.
+        if (request !== undefined) markRequestFailed(request, 'failed');
         rule.counter.kept++;
         this.next.onEmit(record, context);
         return;
       case 'keep':
         if (rule.kind === 'probability') this.#writeSamplingAttributes(record, rule.name, rule.threshold);
-        else if (rule.name === ERROR_BUFFER_RULE)
-          record.setAttribute(SAMPLING_ATTRIBUTES.rule, ERROR_BUFFER_RULE);
+        else if (isReleaseRule(rule.name)) record.setAttribute(SAMPLING_ATTRIBUTES.rule, rule.name);
         if (this.#burst !== undefined && !this.#burst.allow(record)) return;
         rule.counter.kept++;
         this.next.onEmit(record, context);
         return;
       case 'hold': {
-        // Records become read-only when onEmit returns: why a held record was kept is written now.
-        record.setAttribute(SAMPLING_ATTRIBUTES.rule, ERROR_BUFFER_RULE);
         const held =
           request !== undefined &&
           this.#buffer?.hold(request, {
@@ -441,25 +457,50 @@ export class SamplingProcessor extends ChainedProcessor {
     return request === undefined ? this.#processSpanContext : undefined;
   }
 
-  #requestFailed(request: RequestContext): boolean {
-    return this.#buffer?.isFailed(request) === true || isRequestFailed(request);
+  /** The rule the later records of a failed request are kept under; undefined while it has not failed. */
+  #failureOf(request: RequestContext): ReleaseRule | undefined {
+    const reason = failureReasonOf(request);
+    if (reason !== undefined) return releaseRuleOf(reason);
+    return this.#buffer?.isFailed(request) === true ? RELEASE_RULES.errorBuffer : undefined;
   }
 
-  #release(request: RequestContext): void {
-    const held = this.#buffer?.fail(request) ?? [];
-    const rule = this.#policy?.errorBufferRule;
+  /** Hands on what was held for `request`, oldest first, each saying why it is kept after all. */
+  #release(request: RequestContext, reason: FailureReason): void {
+    const buffer = this.#buffer;
+    const policy = this.#policy;
+    if (buffer === undefined || policy === undefined) return;
+    const { records, ended } = buffer.fail(request);
+    this.#handOnHeld(policy, records, ended ? RELEASE_RULES.lateRelease : releaseRuleOf(reason));
+  }
+
+  #handOnHeld(policy: SamplingPolicy, held: readonly HeldRecord[], ruleName: ReleaseRule): void {
+    if (held.length === 0) return;
+    const rule = policy.releaseRule(ruleName);
     for (const { record, context } of held) {
-      if (rule !== undefined) rule.counter.kept++;
-      this.next.onEmit(record, context);
+      rule.counter.kept++;
+      this.next.onEmit(new ReleasedRecord(record, ruleName), context);
     }
   }
 
-  #onRequestFailed(request: RequestContext): void {
+  #onRequestFailed(request: RequestContext, reason: FailureReason): void {
     if (this.#shutDown || this.#buffer === undefined) return;
     try {
-      this.#release(request);
+      this.#release(request, reason);
     } catch (error) {
       this.#diagnostics.reportError('SamplingProcessor.markRequestFailed', error);
+    }
+  }
+
+  #onTraceReleased(traceId: string): void {
+    const buffer = this.#buffer;
+    const policy = this.#policy;
+    if (this.#shutDown || buffer === undefined || policy === undefined) return;
+    try {
+      const { live, ended } = buffer.releaseTrace(traceId);
+      this.#handOnHeld(policy, live, RELEASE_RULES.upstreamFailure);
+      this.#handOnHeld(policy, ended, RELEASE_RULES.lateRelease);
+    } catch (error) {
+      this.#diagnostics.reportError('SamplingProcessor.releaseTrace', error);
     }
   }
 
@@ -498,6 +539,16 @@ export class SamplingProcessor extends ChainedProcessor {
       this.#burst.perTemplatePerSecond = perSecond;
     }
   }
+}
+
+function releaseRuleOf(reason: FailureReason): ReleaseRule {
+  return reason === 'upstream_failure' ? RELEASE_RULES.upstreamFailure : RELEASE_RULES.errorBuffer;
+}
+
+const RELEASE_RULE_NAMES: ReadonlySet<string> = new Set(Object.values(RELEASE_RULES));
+
+function isReleaseRule(name: string): name is ReleaseRule {
+  return RELEASE_RULE_NAMES.has(name);
 }
 
 function countDrop(decision: SamplingDecision): void {

@@ -1,5 +1,5 @@
 import type { SamplingOptions, SeverityProbabilities } from '../config/sampling-options.ts';
-import { ERROR_BUFFER_RULE } from '../core/attribute-names.ts';
+import { RELEASE_RULES, type ReleaseRule } from '../core/attribute-names.ts';
 import { DEFAULTS } from '../core/defaults.ts';
 import { SEVERITY_NAMES } from '../core/severity.ts';
 import {
@@ -44,12 +44,16 @@ export class SamplingPolicy {
   readonly #alwaysError: CompiledRule;
   readonly #alwaysFatal: CompiledRule;
   readonly #allowlistRule: CompiledRule;
-  readonly #errorBufferRule: CompiledRule;
+  readonly #releaseRules: Readonly<Record<ReleaseRule, CompiledRule>>;
   #lastScope: object | undefined;
   #lastRules: ScopeRules | undefined;
 
+  /** Whether a trace's sampled flag decides in place of probability rules (`sampling.traceBased`). */
+  readonly traceBased: boolean;
+
   constructor(options: SamplingOptions, counters: RuleCounters) {
     this.#counters = counters;
+    this.traceBased = options.traceBased === true;
     this.#default = options.default ?? {};
     this.#modules = Object.entries(options.modules ?? {}).map(([source, probabilities]) => ({
       pattern: parseModulePattern(source),
@@ -59,7 +63,12 @@ export class SamplingPolicy {
     this.#alwaysError = this.#rule('error', 1, false);
     this.#alwaysFatal = this.#rule('fatal', 1, false);
     this.#allowlistRule = this.#rule('warn_allowlist', 1, false);
-    this.#errorBufferRule = this.#rule(ERROR_BUFFER_RULE, 1, false);
+    this.#releaseRules = {
+      error_buffer: this.#rule(RELEASE_RULES.errorBuffer, 1, false),
+      upstream_failure: this.#rule(RELEASE_RULES.upstreamFailure, 1, false),
+      late_release: this.#rule(RELEASE_RULES.lateRelease, 1, false),
+      forced: this.#rule(RELEASE_RULES.forced, 1, false),
+    };
   }
 
   /**
@@ -112,9 +121,9 @@ export class SamplingPolicy {
     return this.#allowlistRule;
   }
 
-  /** The rule of records kept because their request failed (`error_buffer`). */
-  get errorBufferRule(): CompiledRule {
-    return this.#errorBufferRule;
+  /** The rule of records kept after all, for one of the reasons of `RELEASE_RULES`. */
+  releaseRule(rule: ReleaseRule): CompiledRule {
+    return this.#releaseRules[rule];
   }
 
   #compileScope(scopeName: string): ScopeRules {

@@ -122,10 +122,12 @@ describe('pino and winston through the OTel instrumentations into logweave', () 
       const received = pinoLines.filter((line) => line.includes('pino: order received'));
       assert.equal(received.length, 50);
       assert.match(received[0] ?? '', /"trace_id":"[0-9a-f]{32}"/);
-      const dropped = Object.values(logging.stats().dropped).reduce((sum, count) => sum + (count ?? 0), 0);
+      // Held back through the error buffer's grace period, then counted as dropped: none is lost.
+      const stats = logging.stats();
+      const dropped = Object.values(stats.dropped).reduce((sum, count) => sum + (count ?? 0), 0);
       assert.ok(
-        dropped >= 40,
-        `the 40 held-back pino INFO records are counted as dropped: ${JSON.stringify(logging.stats())}`,
+        dropped + stats.held >= 40,
+        `the 40 held-back pino INFO records are held or counted as dropped: ${JSON.stringify(stats)}`,
       );
     } finally {
       await app.close();

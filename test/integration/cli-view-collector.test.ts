@@ -56,7 +56,13 @@ describe('logweave view over a Collector file exporter output', () => {
     const messagesA = traceA
       .split('\n')
       .slice(1)
+      .map((line) => line.split(/ {2,}/)[7]);
+    // Why each line is there: the ERROR always; the others carry no sampling rule in this fixture.
+    const keptA = traceA
+      .split('\n')
+      .slice(1)
       .map((line) => line.split(/ {2,}/)[6]);
+    assert.deepEqual(keptA, ['[-]', '[-]', '[-]', '[error]', '[-]']);
     assert.deepEqual(messagesA, [
       'GET /orders/7',
       'order loaded',
@@ -70,7 +76,7 @@ describe('logweave view over a Collector file exporter output', () => {
       .slice(1)
       .map((line) => line.trim().split(/\s+/)[2]);
     assert.deepEqual(severitiesA, ['INFO', 'INFO', 'INFO', 'ERROR', 'WARN']);
-    assert.match(traceA, /\+50\.0ms {2}INFO {3}orders {7}orders\.api/);
+    assert.match(traceA, /\+50\.0ms {2}INFO {3}orders {7}orders\.api +\[-\]/);
     assert.match(traceA, /"ledger\.sequence":"9007199254740993"/, 'a 64-bit integer keeps every digit');
     assert.match(traceA, /"code\.lineno":42/);
     assert.match(traceB, new RegExp(`^trace ${TRACE_B} .* 2 records`));
@@ -162,6 +168,7 @@ describe('logweave view over a Collector file exporter output', () => {
       severityNumber: 10,
       severityText: 'INFO2',
       requestId: 'req-a',
+      keptBy: '-',
       body: 'order loaded',
       attributes: { 'request.id': 'req-a', order: { id: 'o-7', items: [1, 2] } },
       resource: { 'service.name': 'orders' },

@@ -93,7 +93,7 @@ describe('logweave view over the file sink of the real pipeline', () => {
         header ?? '',
         /^trace [0-9a-f]{32} .* 3 records {2}services: gateway, orders {2}request: req-\d+$/,
       );
-      assert.match(lines[0] ?? '', /INFO {3}gateway {2}gateway\.http {2}request received/);
+      assert.match(lines[0] ?? '', /INFO {3}gateway {2}gateway\.http {2}\[-\] +request received/);
       assert.ok(
         lines.some((line) => / orders {3}orders\.db /.test(line)),
         block,
