@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.ts';
 import { flattenRequest } from '../helpers/otlp-records.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -166,4 +168,90 @@ describe('console sink', () => {
       / ERROR console-demo payments\.stripe req=req-42 trace=[0-9a-f]{32} with request \{"amount":42\}$/,
     );
   });
+});
+
+interface SpoolReport {
+  phase: 'full' | 'spooled' | 'delivered';
+  stats: { exported: number; spooled: number; dropped: Record<string, number> };
+  segments: Array<{ name: string; bytes: number }>;
+}
+
+/** `prlimit` (util-linux) lifts a running process's file size limit: the disk "frees". */
+const prlimit = spawnSync('prlimit', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe('spool on a full disk', { skip: process.platform !== 'linux' && 'needs ulimit -f (Linux)' }, () => {
+  // 0 blocks: every write fails at once (what left a 0-byte segment per batch); 1 block: each
+  // frame is cut short first (what left a torn frame per batch, later counted again as corrupt).
+  for (const blocks of [0, 1]) {
+    test(`ulimit -f ${blocks}: 200 failed appends leave no empty or torn segment behind, are counted, and the spool recovers when the disk frees`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'logweave-spool-full-'));
+      dirs.push(dir);
+      const receiver = await startOtlpReceiver();
+      await receiver.stop(); // the endpoint is down: every batch goes to the spool
+      // The kernel refuses to grow any file (EFBIG) as a full disk would (ENOSPC). Node ignores
+      // SIGXFSZ, so the write fails instead of killing the process.
+      const child = spawn(
+        'sh',
+        [
+          '-c',
+          `ulimit -S -f ${blocks} && exec "$0" "$@"`,
+          process.execPath,
+          join(fixtures, 'delivery-spool-disk-full.ts'),
+        ],
+        {
+          env: { ...process.env, SPOOL_DIR: dir, OTLP_URL: receiver.url, BATCHES: '200' },
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      const reports: SpoolReport[] = [];
+      try {
+        for await (const line of createInterface({ input: child.stdout })) {
+          const report = JSON.parse(line) as SpoolReport;
+          reports.push(report);
+          if (report.phase === 'full') {
+            if (!prlimit) break;
+            const lifted = spawnSync('prlimit', ['--pid', String(child.pid), '--fsize=unlimited'], {
+              encoding: 'utf8',
+            });
+            assert.equal(lifted.status, 0, lifted.stderr);
+            child.stdin.end('the disk is free again\n');
+          }
+          if (report.phase === 'spooled') await receiver.start();
+        }
+      } finally {
+        child.kill();
+        await receiver.close();
+      }
+      const full = reports[0];
+      assert.equal(full?.phase, 'full', stderr);
+      assert.equal(
+        full.stats.dropped['export_failed'],
+        1000,
+        'every record of every failed batch is counted',
+      );
+      assert.equal(full.stats.spooled, 0);
+      // Before: one new segment per failed batch, each holding a torn frame.
+      assert.ok(
+        full.segments.length <= 1,
+        `${full.segments.length} segments: ${JSON.stringify(full.segments.slice(0, 3))}`,
+      );
+      assert.ok(
+        full.segments.every((segment) => segment.bytes === 0),
+        'no torn frame is left to be counted again as spool_corrupt',
+      );
+      if (!prlimit) return;
+      const [spooled, delivered] = [reports[1], reports[2]];
+      assert.equal(spooled?.stats.spooled, 5, 'once the disk frees, the next batch is spooled');
+      assert.equal(delivered?.stats.exported, 5, 'and delivered when the endpoint answers');
+      assert.equal(delivered.stats.dropped['spool_corrupt'], undefined, 'nothing was torn');
+      assert.equal(delivered.stats.dropped['export_failed'], 1000);
+      assert.deepEqual(delivered.segments, [], 'no segment is left once everything is delivered');
+      assert.deepEqual(
+        receiver.records.map((record) => record.attributes['index']),
+        [1000, 1001, 1002, 1003, 1004],
+      );
+    });
+  }
 });
