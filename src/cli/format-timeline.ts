@@ -67,8 +67,9 @@ export function formatTraceText(group: TraceGroup, options: TextFormatOptions): 
 /**
  * One JSON object per record for `--json`: ids in hex, times as ISO and as decimal nanoseconds,
  * severity as name and number, body/attributes/resource as plain values (64-bit integers that
- * do not fit a double stay strings). U+2028/2029 are escaped too, so each record is one line
- * for every consumer.
+ * do not fit a double stay strings). Every character the text view escapes (C1 controls, DEL,
+ * line separators, bidi controls, zero-width characters) becomes a `\uXXXX` escape as well, so
+ * `--json` on a terminal is as safe as the text view and each record is one line for every consumer.
  */
 export function formatRecordJson(record: ViewRecord): string {
   const json = JSON.stringify({
@@ -87,7 +88,10 @@ export function formatRecordJson(record: ViewRecord): string {
     attributes: record.attributes,
     resource: record.resource,
   });
-  return json.replace(/[\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
+  // Valid JSON still: these characters are never JSON syntax, so they can only sit inside a
+  // string, and `escapeForTerminal` turns each into an escape JSON reads back as the same
+  // character (`\uXXXX`; the `\n`, `\r`, `\t` it also knows were already escaped by stringify).
+  return escapeForTerminal(json);
 }
 
 function displayedAttributes(record: ViewRecord): { [key: string]: PlainValue } | undefined {

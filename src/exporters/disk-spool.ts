@@ -1,5 +1,6 @@
 import {
   closeSync,
+  ftruncateSync,
   readSync,
   mkdirSync,
   openSync,
@@ -101,14 +102,21 @@ export class DiskSpool {
     const frame = encodeFrame(payload, recordCount, json);
     if (frame.length > this.#maxBytes) return false;
     this.#evictFor(frame.length);
-    const current = this.#currentSegment(frame.length);
+    let current: { segment: Segment; fd: number };
+    try {
+      current = this.#currentSegment(frame.length);
+    } catch {
+      return false; // no segment could be created (disk or inodes full, directory gone)
+    }
     let written = 0;
     try {
-      while (written < frame.length) written += writeSync(current.fd, frame, written);
+      while (written < frame.length) {
+        const count = writeSync(current.fd, frame, written);
+        if (count === 0) throw new Error('the write made no progress');
+        written += count;
+      }
     } catch {
-      // A partial frame is a torn tail; seal the segment so later frames stay readable.
-      current.segment.bytes += written;
-      this.#seal();
+      this.#undoPartialWrite(current, written);
       return false;
     }
     current.segment.bytes += frame.length;
@@ -120,7 +128,10 @@ export class DiskSpool {
   next(): SpooledBatch | undefined {
     while (this.#segments.length > 0) {
       const segment = this.#segments[0]!;
-      if (this.#current?.segment === segment) this.#seal();
+      if (this.#current?.segment === segment) {
+        this.#seal();
+        if (this.#segments[0] !== segment) continue; // it was empty and is gone
+      }
       segment.frames ??= this.#load(segment, false);
       while (segment.cursor < segment.frames.length && segment.frames[segment.cursor]!.delivered) {
         segment.cursor++;
@@ -199,14 +210,36 @@ export class DiskSpool {
     return this.#current;
   }
 
+  /**
+   * After a failed append (disk full, I/O error) the segment must be as it was before, so the
+   * next append reuses it: sealing it instead would leave one more segment per failed batch,
+   * empty or holding a torn frame whose records, already counted as lost by the caller, would
+   * be counted again as `spool_corrupt` when read.
+   */
+  #undoPartialWrite(current: { segment: Segment; fd: number }, written: number): void {
+    if (written === 0) return;
+    try {
+      // The segment is opened with O_APPEND, so the next frame goes to the new end.
+      ftruncateSync(current.fd, current.segment.bytes);
+    } catch {
+      // Cannot cut the partial frame off: seal the segment, so later frames go to a new one and
+      // stay readable; the torn tail is found and skipped when the segment is read.
+      current.segment.bytes += written;
+      this.#seal();
+    }
+  }
+
   #seal(): void {
     if (this.#current === undefined) return;
+    const { segment, fd } = this.#current;
+    this.#current = undefined;
     try {
-      closeSync(this.#current.fd);
+      closeSync(fd);
     } catch {
       // Already closed; nothing is lost.
     }
-    this.#current = undefined;
+    // Every append to it failed: no empty file is left behind.
+    if (segment.bytes === 0) this.#remove(segment);
   }
 
   #evictFor(incoming: number): void {

@@ -12,7 +12,9 @@ import { serializeOtlpJsonLine } from './otlp-json-line.ts';
  * Collector's file exporter, appended to `path`. When the file would grow past `maxBytes` it is
  * rotated (`path.1` newest … `path.maxFiles` oldest). Several processes may write to the same
  * path (cluster workers): every line is one O_APPEND write, so lines never interleave or tear,
- * and rotation is coordinated through a lock file (see `rotateIfFull`).
+ * and rotation is coordinated through a lock file (see `rotateIfFull`). No write waits for
+ * another process: while one rotates, the others append to the full file, so under contention
+ * a file can end up past `maxBytes` by the lines the other writers wrote during one rotation.
  */
 export class OtlpJsonFileExporter implements LogRecordExporter {
   readonly #path: string;
@@ -45,6 +47,8 @@ export class OtlpJsonFileExporter implements LogRecordExporter {
         closeSync(fd);
         fd = -1;
         rotateIfFull(this.#path, Math.max(1, this.#maxBytes - line.length + 1), this.#maxFiles);
+        // Rotated by us or by another process: a fresh file. Another process still rotating
+        // (see `rotateIfFull`): the full file, one line past maxBytes.
         fd = openSync(this.#path, 'a');
       }
       // One write() per line: with O_APPEND the kernel places it whole at the end of the file.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
+import fc from 'fast-check';
 import { runCli } from '../helpers/run-cli-process.ts';
 
 // Hand-written in the Collector file exporter's format: hex ids, 64-bit integers as strings,
@@ -35,6 +36,97 @@ function parseJsonLines(stdout: string): JsonRecord[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as JsonRecord);
+}
+
+/**
+ * What the text view escapes (C0 and C1 controls, DEL, line and paragraph separators, bidi
+ * controls, zero-width characters), written out here independently of the implementation.
+ */
+const RAW_UNSAFE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/u;
+const UNSAFE_SAMPLES = [
+  '\u001b[2J',
+  '\r',
+  '\n',
+  '\t',
+  '\u0000',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u2028',
+  '\u2029',
+  '\u202a',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '\u200b',
+  '\u200e',
+  '\u200f',
+  '\u2060',
+  '\ufeff',
+];
+
+/** `label` followed by every sample: a string a hostile producer could log. */
+function hostile(label: string): string {
+  return `${label}:${UNSAFE_SAMPLES.join('|')}`;
+}
+
+function assertNoRawUnsafe(stdout: string): void {
+  for (const [index, line] of stdout.split('\n').entries()) {
+    const found = RAW_UNSAFE.exec(line)?.[0];
+    const code = found?.codePointAt(0)?.toString(16).padStart(4, '0');
+    assert.ok(
+      found === undefined,
+      `line ${index + 1} holds a raw U+${code}: ${JSON.stringify(line.slice(0, 200))}`,
+    );
+  }
+}
+
+/** One OTLP JSON request with a hostile string in every field a producer controls. */
+function hostileRequest(): unknown {
+  const text = (label: string) => ({ stringValue: hostile(label) });
+  return {
+    resourceLogs: [
+      {
+        resource: {
+          attributes: [
+            { key: 'service.name', value: text('service') },
+            { key: hostile('resource key'), value: text('resource value') },
+          ],
+        },
+        scopeLogs: [
+          {
+            scope: { name: hostile('module') },
+            logRecords: [
+              {
+                timeUnixNano: '1700000000000000000',
+                severityNumber: 17,
+                severityText: hostile('severity'),
+                traceId: TRACE_A,
+                spanId: '1f2e3d4c5b6a7988',
+                body: {
+                  kvlistValue: {
+                    values: [
+                      {
+                        key: hostile('body key'),
+                        value: { arrayValue: { values: [text('body item'), { intValue: '1' }] } },
+                      },
+                    ],
+                  },
+                },
+                attributes: [
+                  { key: 'request.id', value: text('request') },
+                  { key: 'exception.stacktrace', value: text('stack') },
+                  { key: hostile('key'), value: text('value') },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
 }
 
 const workDir = mkdtempSync(join(tmpdir(), 'logweave-cli-'));
@@ -179,6 +271,62 @@ describe('logweave view over a Collector file exporter output', () => {
     const warning = records.find((record) => record.severityText === 'WARNING');
     assert.equal(warning?.severity, 'WARN');
     assert.equal(warning?.severityNumber, 0);
+  });
+
+  test('--json escapes what the text view escapes in every string, keys included, and stays valid JSON', async () => {
+    const file = join(workDir, 'hostile.json');
+    writeFileSync(file, `${JSON.stringify(hostileRequest())}\n`);
+    const json = await runCli(['view', file, '--json']);
+    assert.equal(json.status, 0, json.stderr);
+    assertNoRawUnsafe(json.stdout);
+    const [record] = parseJsonLines(json.stdout);
+    assert.deepEqual(record, {
+      time: '2023-11-14T22:13:20.000Z',
+      timeUnixNano: '1700000000000000000',
+      traceId: TRACE_A,
+      spanId: '1f2e3d4c5b6a7988',
+      service: hostile('service'),
+      module: hostile('module'),
+      severity: 'ERROR',
+      severityNumber: 17,
+      severityText: hostile('severity'),
+      requestId: hostile('request'),
+      body: { [hostile('body key')]: [hostile('body item'), 1] },
+      attributes: {
+        'request.id': hostile('request'),
+        'exception.stacktrace': hostile('stack'),
+        [hostile('key')]: hostile('value'),
+      },
+      resource: { 'service.name': hostile('service'), [hostile('resource key')]: hostile('resource value') },
+    });
+    const text = await runCli(['view', file, '--stacks']);
+    assert.equal(text.status, 0, text.stderr);
+    assertNoRawUnsafe(text.stdout);
+  });
+
+  test('--json: seeded random strings of unsafe characters round-trip and never reach stdout raw', async () => {
+    const unit = fc.constantFrom(...UNSAFE_SAMPLES, 'a', ' ', '"', '\\', '/', 'é', '😀');
+    const bodies = fc.sample(fc.string({ unit, maxLength: 24 }), { seed: 20260114, numRuns: 300 });
+    const file = join(workDir, 'hostile-random.json');
+    const logRecords = bodies.map((body, index) => ({
+      timeUnixNano: String(1_700_000_000_000_000_000n + BigInt(index) * 1_000_000n),
+      severityNumber: 9,
+      body: { stringValue: body },
+      attributes: [{ key: body, value: { stringValue: body } }],
+    }));
+    writeFileSync(file, `${JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords }] }] })}\n`);
+    const result = await runCli(['view', file, '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    assertNoRawUnsafe(result.stdout);
+    const records = parseJsonLines(result.stdout);
+    assert.deepEqual(
+      records.map((record) => record.body),
+      bodies,
+    );
+    assert.deepEqual(
+      records.map((record) => record.attributes),
+      bodies.map((body) => ({ [body]: body })),
+    );
   });
 
   test('.gz and .zst files are decompressed as they are read; a bad archive is named', async () => {
