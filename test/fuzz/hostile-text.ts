@@ -13,19 +13,25 @@ export interface HostileShape {
   /**
    * Characters past the length limit (negative: short of it). At 0 the text is exactly as long as
    * the limit, so it is treated as cut; above 0 the limit cuts the tail off and the text ends inside
-   * a unit, at the same place for every length.
+   * a unit.
    */
   overshoot: number;
 }
 
 /**
- * The text of `shape` for a length limit `limit`: the units are aligned on the end, so the text
- * ends the same way (and is cut at the same place in its unit) whatever the limit.
+ * The text of `shape` for a length limit `limit`. Two limits that differ by a multiple of the
+ * unit's length give texts that start and end (or are cut) at the same place in a unit, so the
+ * longer one is the shorter one with more units in the middle (see `alignedLimit`).
  */
 export function hostileText(shape: HostileShape, limit: number): string {
   const length = Math.max(0, limit + shape.overshoot - shape.tail.length);
-  const units = shape.unit.repeat(Math.ceil(length / shape.unit.length) + 1);
-  return units.slice(units.length - length) + shape.tail;
+  return shape.unit.repeat(Math.ceil(length / shape.unit.length)).slice(0, length) + shape.tail;
+}
+
+/** The largest limit up to `near` that differs from `limit` by a multiple of the unit's length. */
+export function alignedLimit(shape: HostileShape, near: number, limit: number): number {
+  const unitLength = shape.unit.length;
+  return near - ((((near - limit) % unitLength) + unitLength) % unitLength);
 }
 
 /**
@@ -83,9 +89,56 @@ const nearMatchPiece = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'aZ09_-.+/~ ='), minLength: 1, maxLength: 4 }),
 );
 
-/** Hostile shapes: a unit of 1 to 6 near-match pieces, any ending, any cut point. */
+const separator = fc.constantFrom(' ', '-', '.', '_', '\t', '  ');
+const base64urlRun = fc.string({ unit: fc.constantFrom(...'aZ09_-'), maxLength: 6 });
+
+/**
+ * Units that repeat one pattern's near-match, so every match attempt in the text fails late:
+ * digit groups and their separators, JWT headers without enough parts, `bearer` and spaces,
+ * keys and operators without a value, local parts and labels without a domain.
+ */
+const patternUnit = fc.oneof(
+  fc
+    .array(fc.tuple(digitRun, fc.constantFrom(' ', '-', '')), { minLength: 1, maxLength: 3 })
+    .map((groups) => groups.map(([digits, joiner]) => digits + joiner).join('')),
+  fc
+    .tuple(
+      fc.constantFrom('eyJ', 'EYJ', '.eyJ', '-eyJ'),
+      base64urlRun,
+      fc.constantFrom('', '-', '.', '_', '..', ' '),
+    )
+    .map((parts) => parts.join('')),
+  fc
+    .tuple(fc.constantFrom('bearer', 'Bearer', 'BEARER'), fc.constantFrom(' ', '\t', '   ', ''), base64urlRun)
+    .map((parts) => parts.join('')),
+  fc
+    .tuple(
+      fc.constantFrom('', 'a.', 'my_', 'x-'),
+      fc.constantFrom('password', 'token', 'api_key', 'x-auth-token', 'access-toke', 'Set-Cookie'),
+      fc.constantFrom('', '"', "'", ' ', '  ', '.', '-'),
+      fc.constantFrom('=', ':', '', '=='),
+      fc.constantFrom('', ' ', '"', '&', ';', 'bearer '),
+    )
+    .map((parts) => parts.join('')),
+  fc
+    .tuple(
+      fc.constantFrom('a', 'a.b', 'x+y', '.'),
+      fc.constantFrom('@', '@b', '@b.', '.'),
+      fc.constantFrom('', 'c', '.'),
+    )
+    .map((parts) => parts.join('')),
+  separator,
+);
+
+/**
+ * Hostile shapes: a unit that repeats one pattern's near-match, or 1 to 6 near-match pieces of
+ * any patterns; any ending; any cut point.
+ */
 export const hostileShape: fc.Arbitrary<HostileShape> = fc.record({
-  unit: fc.array(nearMatchPiece, { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join('')),
+  unit: fc.oneof(
+    { weight: 2, arbitrary: patternUnit },
+    fc.array(nearMatchPiece, { minLength: 1, maxLength: 6 }).map((pieces) => pieces.join('')),
+  ),
   tail: fc.constantFrom('', 'x', '!', 'A', '-x', '.', '=', '@', ' ', '"'),
   overshoot: fc.integer({ min: -2, max: 40 }),
 });
