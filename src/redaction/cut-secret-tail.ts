@@ -34,10 +34,10 @@ export function cutSecretTailStart(text: string): number {
 /** `(\bbearer\s+)[A-Za-z0-9\-._~+/]*=*$`: where the token after the scheme starts, or -1. */
 function bearerTokenTail(text: string): number {
   let tokenStart = text.length;
-  while (text.charCodeAt(tokenStart - 1) === 61) tokenStart--;
-  while (isToken68Char(text.charCodeAt(tokenStart - 1))) tokenStart--;
+  while (tokenStart > 0 && text.charCodeAt(tokenStart - 1) === 61) tokenStart--;
+  while (tokenStart > 0 && isToken68Char(text.charCodeAt(tokenStart - 1))) tokenStart--;
   let schemeEnd = tokenStart;
-  while (isRegExpSpace(text.charCodeAt(schemeEnd - 1))) schemeEnd--;
+  while (schemeEnd > 0 && isRegExpSpace(text.charCodeAt(schemeEnd - 1))) schemeEnd--;
   const schemeStart = schemeEnd - 6;
   if (schemeEnd === tokenStart || schemeStart < 0 || !hasWordAt(text, schemeStart, 'bearer')) return -1;
   return isWordChar(text.charCodeAt(schemeStart - 1)) ? -1 : tokenStart;
@@ -46,9 +46,12 @@ function bearerTokenTail(text: string): number {
 /** `\beyJ[A-Za-z0-9_.-]*$`, in any case: where the first such `eyJ` of the tail starts, or -1. */
 function jwtTail(text: string): number {
   let runStart = text.length;
-  while (isBase64UrlChar(text.charCodeAt(runStart - 1)) || text.charCodeAt(runStart - 1) === 46) runStart--;
+  while (runStart > 0 && isJwtTailChar(text.charCodeAt(runStart - 1))) runStart--;
+  // Inside the run only `.` and `-` are not word characters: an `eyJ` after one is at a boundary.
   for (let index = runStart; index + 3 <= text.length; index++) {
-    if (!isWordChar(text.charCodeAt(index - 1)) && hasWordAt(text, index, 'eyj')) return index;
+    if (index === runStart || !isWordChar(text.charCodeAt(index - 1))) {
+      if (hasWordAt(text, index, 'eyj')) return index;
+    }
   }
   return -1;
 }
@@ -63,20 +66,27 @@ function cardNumberTail(text: string): number {
   if (!isDigit(text.charCodeAt(end - 1))) return -1;
   let runStart = end;
   let digits = 0;
-  for (;;) {
+  while (runStart > 0) {
     const code = text.charCodeAt(runStart - 1);
     if (isDigit(code)) digits++;
-    else if (!isDigitGroupSeparator(code) || !isDigit(text.charCodeAt(runStart - 2))) break;
+    else if (!isDigitGroupSeparator(code) || runStart < 2 || !isDigit(text.charCodeAt(runStart - 2))) break;
     runStart--;
   }
   for (let index = runStart; index < end && digits >= MIN_CUT_CARD_DIGITS; index++) {
     const code = text.charCodeAt(index);
     if (!isDigit(code)) continue;
-    const before = text.charCodeAt(index - 1);
-    if (code >= 50 && code <= 54 && !isDigit(before) && before !== 46) return index;
+    if (code >= 50 && code <= 54) {
+      const before = index === 0 ? 32 : text.charCodeAt(index - 1);
+      if (!isDigit(before) && before !== 46) return index;
+    }
     digits--;
   }
   return -1;
+}
+
+/** `[A-Za-z0-9_.-]`: base64url and the `.` between a JWT's parts. */
+function isJwtTailChar(code: number): boolean {
+  return isBase64UrlChar(code) || code === 46;
 }
 
 /** `[A-Za-z0-9\-._~+/]`: the token68 alphabet of RFC 7235, without its `=` padding. */
