@@ -17,33 +17,20 @@ export function redactCardNumbers(
   replace: (card: string) => string,
   onRedacted: () => void,
 ): string {
-  // Each digit's value and position in `run`, and whether a group starts or ends at it.
-  const count = countDigits(run);
-  const values = new Uint8Array(count);
-  const positions = new Uint32Array(count);
-  const startsGroup = new Uint8Array(count);
-  const endsGroup = new Uint8Array(count);
-  let digit = 0;
-  for (let index = 0; index < run.length; index++) {
-    const value = run.charCodeAt(index) - 48;
-    if (value < 0 || value > 9) continue;
-    values[digit] = value;
-    positions[digit] = index;
-    startsGroup[digit] = index === 0 || !isDigit(run.charCodeAt(index - 1)) ? 1 : 0;
-    endsGroup[digit] = isDigit(run.charCodeAt(index + 1)) ? 0 : 1;
-    digit++;
-  }
-  const luhn = new LuhnSums(values);
+  const luhn = LuhnSums.of(run);
+  const count = luhn.length;
   let result = '';
   let copiedUpTo = 0;
   for (let first = 0; first + MIN_DIGITS <= count; first++) {
-    const leading = values[first] ?? 0;
-    if (startsGroup[first] === 0 || leading < 2 || leading > 6) continue;
+    const from = luhn.positionOf(first);
+    const leading = run.charCodeAt(from);
+    // A card starts a group with a card-network digit (2–6).
+    if (leading < 50 || leading > 54 || isDigit(run.charCodeAt(from - 1))) continue;
     const longest = Math.min(first + MAX_DIGITS, count);
     for (let end = longest; end >= first + MIN_DIGITS; end--) {
-      if (endsGroup[end - 1] === 0 || !luhn.passes(first, end)) continue;
-      const from = positions[first] ?? 0;
-      const to = (positions[end - 1] ?? 0) + 1;
+      const to = luhn.positionOf(end - 1) + 1;
+      // …and ends one.
+      if (isDigit(run.charCodeAt(to)) || !luhn.passes(first, end)) continue;
       onRedacted();
       result += run.slice(copiedUpTo, from) + replace(run.slice(from, to));
       copiedUpTo = to;
@@ -52,12 +39,6 @@ export function redactCardNumbers(
     }
   }
   return copiedUpTo === 0 ? run : result + run.slice(copiedUpTo);
-}
-
-function countDigits(run: string): number {
-  let count = 0;
-  for (let index = 0; index < run.length; index++) if (isDigit(run.charCodeAt(index))) count++;
-  return count;
 }
 
 function isDigit(code: number): boolean {

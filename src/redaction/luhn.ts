@@ -1,23 +1,52 @@
+/** Runs up to this many digits reuse one buffer: no allocation for the runs logs hold. */
+const REUSED_DIGITS = 256;
+const reused = new Int32Array(3 * REUSED_DIGITS + 2);
+
 /**
  * The Luhn checksum that every payment card number carries (so random 16-digit ids are not taken
- * for card numbers), for any stretch of a run of digits in constant time: `redactCardNumbers`
- * checks up to 7 stretches per digit, and summing each one anew cost 19 steps and a string apiece.
+ * for card numbers), for any stretch of the digits of a string in constant time:
+ * `redactCardNumbers` checks up to 7 stretches per digit, and summing each one anew cost 19 steps
+ * and a string apiece. Valid until the next `LuhnSums.of` (the buffer is reused).
  */
 export class LuhnSums {
-  /** `[parity][i]`: the Luhn sum of digits 0..i-1, doubling the digits whose index has that parity. */
-  readonly #sums: readonly [Uint32Array, Uint32Array];
+  /** Digits in the string. */
+  readonly length: number;
+  /**
+   * Each digit's index in the string (`[0, length)`), then for each parity the prefix sums
+   * (`length + 1` each): the Luhn sum of digits `0..i-1`, doubling those whose index has it.
+   */
+  readonly #table: Int32Array;
 
-  /** `digits` holds digit values (0–9). */
-  constructor(digits: ArrayLike<number>) {
-    const even = new Uint32Array(digits.length + 1);
-    const odd = new Uint32Array(digits.length + 1);
-    for (let index = 0; index < digits.length; index++) {
-      const digit = digits[index] ?? 0;
-      const doubled = digit > 4 ? digit * 2 - 9 : digit * 2;
-      even[index + 1] = (even[index] ?? 0) + (index % 2 === 0 ? doubled : digit);
-      odd[index + 1] = (odd[index] ?? 0) + (index % 2 === 1 ? doubled : digit);
+  private constructor(length: number, table: Int32Array) {
+    this.length = length;
+    this.#table = table;
+  }
+
+  /** The sums over the ASCII digits of `text`, whatever stands between them. */
+  static of(text: string): LuhnSums {
+    let count = 0;
+    for (let index = 0; index < text.length; index++) if (isDigit(text.charCodeAt(index))) count++;
+    const table = count <= REUSED_DIGITS ? reused : new Int32Array(3 * count + 2);
+    const even = count;
+    const odd = 2 * count + 1;
+    table[even] = 0;
+    table[odd] = 0;
+    let digit = 0;
+    for (let index = 0; index < text.length; index++) {
+      const value = text.charCodeAt(index) - 48;
+      if (value < 0 || value > 9) continue;
+      const doubled = value > 4 ? value * 2 - 9 : value * 2;
+      table[digit] = index;
+      table[even + digit + 1] = (table[even + digit] ?? 0) + (digit % 2 === 0 ? doubled : value);
+      table[odd + digit + 1] = (table[odd + digit] ?? 0) + (digit % 2 === 1 ? doubled : value);
+      digit++;
     }
-    this.#sums = [even, odd];
+    return new LuhnSums(count, table);
+  }
+
+  /** Where the `digit`-th digit stands in the string. */
+  positionOf(digit: number): number {
+    return this.#table[digit] ?? 0;
   }
 
   /**
@@ -25,7 +54,11 @@ export class LuhnSums {
    * one is doubled: digit j is doubled when `end - 1 - j` is odd, i.e. when j's parity is `end`'s.
    */
   passes(first: number, end: number): boolean {
-    const sums = this.#sums[end % 2 === 0 ? 0 : 1];
-    return ((sums[end] ?? 0) - (sums[first] ?? 0)) % 10 === 0;
+    const sums = end % 2 === 0 ? this.length : 2 * this.length + 1;
+    return ((this.#table[sums + end] ?? 0) - (this.#table[sums + first] ?? 0)) % 10 === 0;
   }
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
