@@ -111,7 +111,10 @@ export class RedactionRules {
   }
 }
 
-/** `Bearer `, `Basic `… before a credential (group 1 keeps the scheme and one space). */
+/**
+ * `Bearer `, `Basic `… before a credential (group 1 keeps the scheme and one space). Linear: anchored,
+ * so one attempt, whose `\s*` gives back one space at a time to a one-character lookahead.
+ */
 const AUTH_SCHEME = /^((?:bearer|basic|digest|negotiate|token)\s)\s*(?=\S)/i;
 
 /**
