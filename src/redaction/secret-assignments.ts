@@ -31,9 +31,9 @@ interface KeyNode {
  *
  * It finds what the former regex `(?<![A-Za-z0-9])((?:[A-Za-z0-9]{1,64}[-_.]){0,8}(?:<keys>)["']?\s{0,8}[:=]\s{0,8}["']?)`
  * + `((?:(?:bearer|basic|digest|negotiate)\s{1,8})?[^\s"'&;,}]+)` did (the differential tests compare
- * them), but starts from each `:` or `=` and reads leftwards through a trie of the keys: every
- * character is read a bounded number of times, whatever the number of keys, where the regex tried
- * every key and up to 8 words of prefix at every start position.
+ * them), but starts from each `:` or `=` and reads leftwards through a trie of the keys, at most as
+ * far as the longest key, whatever the number of keys; a value is read once, and the scan goes on
+ * after it. The regex tried every key and up to 8 words of prefix at every start position.
  */
 export function secretAssignmentFinder(keys: readonly string[]): FindMatch {
   const root = keyTrie(keys);
