@@ -16,7 +16,19 @@ export interface RedactionOptions {
    * at any depth (`ssn` matches `customer.ssn` and `customerSsn`). Default: none.
    */
   keys?: string[];
-  /** Extra patterns whose matches inside string values are secrets (JS RegExp syntax). Default: none. */
+  /**
+   * Extra patterns whose matches inside string values are secrets (JS RegExp syntax). Default: none.
+   *
+   * Their running time is yours: the built-in patterns take time linear in the string whatever it
+   * holds, but a custom regex runs on V8's backtracking engine, and one with nested or overlapping
+   * repetition (`(a+)+`, `(\w+\s?)*$`), or one that fails late at every start position, can take
+   * seconds on a hostile string and block the event loop meanwhile. logweave bounds what they see:
+   * they run only on string values after the limits, so on at most
+   * `limits.attributeValueLengthLimit` characters (default 8192) in attributes and structured bodies
+   * and 64 KiB in a string body, never on keys; first one combined regex decides whether a string
+   * needs them at all; at most 256 patterns are accepted, each must compile and must not match the
+   * empty string. Prefer anchored, bounded patterns with a literal start (`sk_live_[0-9a-z]{24}`).
+   */
   patterns?: Array<string | RegExp>;
   /**
    * Built-in value patterns: `Bearer <token>`, JWTs, Luhn-valid card numbers and

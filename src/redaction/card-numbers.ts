@@ -1,4 +1,4 @@
-import { passesLuhn } from './luhn.ts';
+import { LuhnSums } from './luhn.ts';
 
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
@@ -9,33 +9,28 @@ const MAX_DIGITS = 19;
  * every stretch of 13–19 digits that starts and ends at a group boundary is checked: it must
  * start with a card-network digit (2–6) and pass the Luhn check. Timestamps (start with 1),
  * longer numeric ids and most order numbers therefore stay readable.
+ *
+ * Linear in the run: at most 7 stretches per digit, each checked in constant time (`LuhnSums`).
  */
 export function redactCardNumbers(
   run: string,
   replace: (card: string) => string,
   onRedacted: () => void,
 ): string {
-  // Positions (in `run`) of each digit, and where groups start and end.
-  const digitAt: number[] = [];
-  const startsGroup: boolean[] = [];
-  const endsGroup: boolean[] = [];
-  for (let index = 0; index < run.length; index++) {
-    const code = run.charCodeAt(index);
-    if (code < 48 || code > 57) continue;
-    startsGroup.push(index === 0 || !isDigit(run.charCodeAt(index - 1)));
-    endsGroup.push(index === run.length - 1 || !isDigit(run.charCodeAt(index + 1)));
-    digitAt.push(index);
-  }
-  const digits = digitAt.map((index) => run[index]).join('');
+  const luhn = LuhnSums.of(run);
+  const count = luhn.length;
   let result = '';
   let copiedUpTo = 0;
-  for (let first = 0; first + MIN_DIGITS <= digits.length; first++) {
-    if (!startsGroup[first] || !'23456'.includes(digits[first] ?? '')) continue;
-    const longest = Math.min(first + MAX_DIGITS, digits.length);
+  for (let first = 0; first + MIN_DIGITS <= count; first++) {
+    const from = luhn.positionOf(first);
+    const leading = run.charCodeAt(from);
+    // A card starts a group with a card-network digit (2–6).
+    if (leading < 50 || leading > 54 || isDigit(run.charCodeAt(from - 1))) continue;
+    const longest = Math.min(first + MAX_DIGITS, count);
     for (let end = longest; end >= first + MIN_DIGITS; end--) {
-      if (!endsGroup[end - 1] || !passesLuhn(digits.slice(first, end))) continue;
-      const from = digitAt[first] ?? 0;
-      const to = (digitAt[end - 1] ?? 0) + 1;
+      const to = luhn.positionOf(end - 1) + 1;
+      // …and ends one.
+      if (isDigit(run.charCodeAt(to)) || !luhn.passes(first, end)) continue;
       onRedacted();
       result += run.slice(copiedUpTo, from) + replace(run.slice(from, to));
       copiedUpTo = to;
