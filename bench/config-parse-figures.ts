@@ -1,0 +1,195 @@
+/**
+ * Config parsing figures (issue: reliability, item 3): the cost of hostile or huge config files and
+ * how long a reload of a watched file stalls the event loop. Each case runs in its own child process
+ * (fresh heap, `--expose-gc`), bounded by a timeout, and prints one JSON line.
+ *
+ *   npx node bench/config-parse-figures.ts                 this checkout
+ *   npx node bench/config-parse-figures.ts --root DIR      another checkout (e.g. an export of main), same cases
+ *   npx node bench/config-parse-figures.ts --only keys40k,reload20k
+ *
+ * `parse` cases call `parseConfigText()` (what start-up, `logweave check-config` and
+ * `logging.reloadConfig()` run); `reload` cases rewrite a watched file and measure the event loop's
+ * delay (perf_hooks `monitorEventLoopDelay`, 10 ms resolution) until the reload is applied or reported.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const lines = (count: number, line: (index: number) => string): string =>
+  Array.from({ length: count }, (_, index) => `${line(index)}\n`).join('');
+
+/** The largest sampling section a file can hold within the token limit, valid and applied. */
+const MODULES_AT_LIMIT = 5_500;
+const modulesFile = (count: number): string =>
+  `sampling:\n  default: { info: 1 }\n  modules:\n${lines(count, (index) => `    m${index}: { info: 0.5 }`)}`;
+
+interface Case {
+  what: string;
+  kind: 'parse' | 'reload';
+  text: () => string;
+}
+
+const CASES: Record<string, Case> = {
+  keys40k: { what: '40,000 top-level keys', kind: 'parse', text: () => lines(40_000, (i) => `k${i}: 1`) },
+  keys12k: {
+    what: '12,000 keys in one map (within the limits)',
+    kind: 'parse',
+    text: () => lines(12_000, (i) => `k${i}: 1`),
+  },
+  dashes: { what: '1 MiB of "- - - …" (block nesting)', kind: 'parse', text: () => '- '.repeat(524_287) },
+  brackets: { what: '64 KiB of "]" (one error each)', kind: 'parse', text: () => ']'.repeat(65_536) },
+  aliases: {
+    what: '4,000 anchors, each aliased once',
+    kind: 'parse',
+    text: () => lines(4_000, (i) => `a${i}: &x${i} 1`) + lines(4_000, (i) => `b${i}: *x${i}`),
+  },
+  blank: { what: '1 MiB of blank lines', kind: 'parse', text: () => `a: 1\n${'\n'.repeat(1_048_000)}` },
+  modulesAtLimit: {
+    what: `a valid file of ${MODULES_AT_LIMIT} sampling modules (the largest accepted)`,
+    kind: 'parse',
+    text: () => modulesFile(MODULES_AT_LIMIT),
+  },
+  reload20k: {
+    what: 'watched file rewritten with 20,000 sampling modules',
+    kind: 'reload',
+    text: () => modulesFile(20_000),
+  },
+  reloadAtLimit: {
+    what: `watched file rewritten with ${MODULES_AT_LIMIT} sampling modules (largest accepted)`,
+    kind: 'reload',
+    text: () => modulesFile(MODULES_AT_LIMIT),
+  },
+};
+
+const { values } = parseArgs({
+  options: {
+    root: { type: 'string' },
+    only: { type: 'string' },
+    timeout: { type: 'string', default: '180' },
+    case: { type: 'string' },
+  },
+});
+const root = resolve(values.root ?? join(fileURLToPath(import.meta.url), '..', '..'));
+
+if (values.case !== undefined) {
+  const selected = CASES[values.case];
+  if (selected === undefined) throw new Error(`unknown case ${values.case}`);
+  const result = selected.kind === 'parse' ? await runParse(selected) : await runReload(selected);
+  console.log(JSON.stringify(result));
+} else {
+  const names = values.only === undefined ? Object.keys(CASES) : values.only.split(',');
+  const [one, five] = loadavg();
+  console.log(`root ${root}; node ${process.version}; load average ${one?.toFixed(2)} ${five?.toFixed(2)}`);
+  console.log('| case | bytes | ms | heap growth MiB | event-loop max ms | outcome |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const name of names) {
+    const selected = CASES[name];
+    if (selected === undefined) throw new Error(`unknown case ${name}`);
+    const child = spawnSync(
+      process.execPath,
+      ['--expose-gc', fileURLToPath(import.meta.url), '--root', root, '--case', name],
+      { encoding: 'utf8', timeout: Number(values.timeout) * 1000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const line = child.stdout.trim().split('\n').at(-1) ?? '';
+    if (child.error !== undefined || !line.startsWith('{')) {
+      const why = child.error?.message ?? child.stderr.trim().split('\n').at(-1) ?? 'no output';
+      console.log(`| ${selected.what} | ${selected.text().length} | > ${values.timeout} s | | | ${why} |`);
+      continue;
+    }
+    const r = JSON.parse(line) as Record<string, number | string | undefined>;
+    console.log(
+      `| ${selected.what} | ${r.bytes} | ${r.millis} | ${r.heapMiB ?? ''} | ${r.loopMaxMillis ?? ''} | ${r.outcome} |`,
+    );
+  }
+}
+
+function outcomeOf(error: unknown): string {
+  if (!(error instanceof Error)) return 'accepted';
+  const { expected, received } = error as Error & { expected?: string; received?: string };
+  return `refused: expected ${(expected ?? '?').slice(0, 90)}, received ${(received ?? error.message).slice(0, 60)}`;
+}
+
+async function runParse(selected: Case): Promise<Record<string, number | string>> {
+  const { parseConfigText } = (await import(pathToFileURL(join(root, 'src/config/config-file.ts')).href)) as {
+    parseConfigText(text: string, origin: string): unknown;
+  };
+  const text = selected.text();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let peak = heapBefore;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
+  const started = performance.now();
+  let outcome: string;
+  try {
+    parseConfigText(text, 'figures.yaml');
+    outcome = 'accepted';
+  } catch (error) {
+    outcome = outcomeOf(error);
+  }
+  const millis = performance.now() - started;
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  clearInterval(sampler);
+  return {
+    bytes: text.length,
+    millis: Math.round(millis),
+    heapMiB: Math.round((peak - heapBefore) / 2 ** 20),
+    outcome,
+  };
+}
+
+async function runReload(selected: Case): Promise<Record<string, number | string>> {
+  const { createLogging } = (await import(pathToFileURL(join(root, 'src/index.ts')).href)) as {
+    createLogging(options: object): { shutdown(): Promise<void>; stats(): { kept: Record<string, number> } };
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'logweave-figures-'));
+  const path = join(dir, 'logweave.yaml');
+  writeFileSync(path, 'sampling:\n  default: { info: 0 }\n');
+  const reports: string[] = [];
+  const logging = createLogging({
+    config: path,
+    exporter: 'none',
+    handleSignals: false,
+    diagnosticIntervalMillis: 0,
+    diagnosticWriter: (line: string) => reports.push(line),
+  }) as ReturnType<typeof createLogging> & { getLogger(name: string): { info(message: string): void } };
+  const text = selected.text();
+  // A probe record kept only once the new policy (info: 1 by default) is in force.
+  const applied = (): boolean => {
+    const before = Object.values(logging.stats().kept).reduce((sum, count) => sum + count, 0);
+    logging.getLogger('probe').info('probe');
+    return Object.values(logging.stats().kept).reduce((sum, count) => sum + count, 0) > before;
+  };
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const started = performance.now();
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+  let outcome = 'timed out (120 s)';
+  while (performance.now() - started < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const report = reports.find((line) => line.includes('failed'));
+    if (report !== undefined) {
+      outcome = `refused: ${report.slice(report.indexOf('expected'), report.indexOf('expected') + 70)}`;
+      break;
+    }
+    if (applied()) {
+      outcome = 'applied';
+      break;
+    }
+  }
+  const millis = performance.now() - started;
+  histogram.disable();
+  await logging.shutdown();
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    bytes: text.length,
+    millis: Math.round(millis),
+    loopMaxMillis: Math.round(histogram.max / 1e6),
+    outcome,
+  };
+}
