@@ -52,8 +52,15 @@ export interface Logging {
    * Re-reads the config file (`config` / `LOGWEAVE_CONFIG`) and applies its `sampling` section
    * now; the file is also reloaded on change and on SIGHUP. An invalid file keeps the policy in
    * force and the result says why. Sampling given in code takes precedence and is not replaced.
+   * Parses on the calling thread (the config limits bound the cost: tens of milliseconds for the
+   * largest file accepted); `reloadConfigAsync()` does not.
    */
   reloadConfig(): ConfigReloadResult;
+  /**
+   * `reloadConfig()` with the parse in a worker thread, as file changes and SIGHUP do: the event
+   * loop only reads the file (at most 1 MiB) and applies the result. Resolves, never rejects.
+   */
+  reloadConfigAsync(): Promise<ConfigReloadResult>;
   /** `runWithRequestContext` with this pipeline's request-id settings. */
   runWithRequestContext<T>(input: RequestContextInput, fn: () => T): T;
   /** Builds (without entering) a request's context; integrations enter it themselves. */
@@ -199,15 +206,8 @@ export function createLogging(options: LoggingOptions = {}): Logging {
       return shutdownPromise;
     },
     stats: readStats,
-    reloadConfig: () =>
-      reloader?.reload() ?? {
-        ok: false,
-        error: new LogweaveConfigError(
-          'config',
-          'a config file (options.config or LOGWEAVE_CONFIG) to reload',
-          undefined,
-        ),
-      },
+    reloadConfig: () => reloader?.reload() ?? noConfigToReload(),
+    reloadConfigAsync: () => reloader?.reloadAsync() ?? Promise.resolve(noConfigToReload()),
     runWithRequestContext: (input, fn) => runWithRequestContext(input, fn, requestIdSettings),
     createRequestContext: (input, parent) => createRequestContext(input, requestIdSettings, parent),
     requestIdSettings,
@@ -239,4 +239,15 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   }
 
   return logging;
+}
+
+function noConfigToReload(): ConfigReloadResult {
+  return {
+    ok: false,
+    error: new LogweaveConfigError(
+      'config',
+      'a config file (options.config or LOGWEAVE_CONFIG) to reload',
+      undefined,
+    ),
+  };
 }
