@@ -3,8 +3,9 @@
  * how long a reload of a watched file stalls the event loop. Each case runs in its own child process
  * (fresh heap, `--expose-gc`), bounded by a timeout, and prints one JSON line.
  *
- *   npx node bench/config-parse-figures.ts                 this checkout
- *   npx node bench/config-parse-figures.ts --root DIR      another checkout (e.g. an export of main), same cases
+ *   npx node bench/config-parse-figures.ts                         this checkout
+ *   npx node bench/config-parse-figures.ts --root DIR              another checkout (e.g. an export of main)
+ *   npx node bench/config-parse-figures.ts --root OLD --root NEW   both, case by case, side by side
  *   npx node bench/config-parse-figures.ts --only keys40k,reload20k
  *
  * `parse` cases call `parseConfigText()` (what start-up, `logweave check-config` and
@@ -67,13 +68,16 @@ const CASES: Record<string, Case> = {
 
 const { values } = parseArgs({
   options: {
-    root: { type: 'string' },
+    root: { type: 'string', multiple: true },
     only: { type: 'string' },
     timeout: { type: 'string', default: '180' },
     case: { type: 'string' },
   },
 });
-const root = resolve(values.root ?? join(fileURLToPath(import.meta.url), '..', '..'));
+const roots = (values.root ?? [join(fileURLToPath(import.meta.url), '..', '..')]).map((root) =>
+  resolve(root),
+);
+const root = roots[0] ?? '.';
 
 if (values.case !== undefined) {
   const selected = CASES[values.case];
@@ -83,28 +87,38 @@ if (values.case !== undefined) {
 } else {
   const names = values.only === undefined ? Object.keys(CASES) : values.only.split(',');
   const [one, five] = loadavg();
-  console.log(`root ${root}; node ${process.version}; load average ${one?.toFixed(2)} ${five?.toFixed(2)}`);
-  console.log('| case | bytes | ms | heap growth MiB | event-loop max ms | outcome |');
-  console.log('|---|---:|---:|---:|---:|---|');
+  console.log(`node ${process.version}; load average ${one?.toFixed(2)} ${five?.toFixed(2)}`);
+  roots.forEach((each, index) => console.log(`checkout ${index + 1}: ${each}`));
+  console.log(
+    '| case | checkout | bytes | wall ms | CPU ms (parse) / busiest loop turn (reload) | heap growth MiB | event-loop delay max ms | outcome |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---|');
   for (const name of names) {
     const selected = CASES[name];
     if (selected === undefined) throw new Error(`unknown case ${name}`);
-    const child = spawnSync(
-      process.execPath,
-      ['--expose-gc', fileURLToPath(import.meta.url), '--root', root, '--case', name],
-      { encoding: 'utf8', timeout: Number(values.timeout) * 1000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    const line = child.stdout.trim().split('\n').at(-1) ?? '';
-    if (child.error !== undefined || !line.startsWith('{')) {
-      const why = child.error?.message ?? child.stderr.trim().split('\n').at(-1) ?? 'no output';
-      console.log(`| ${selected.what} | ${selected.text().length} | > ${values.timeout} s | | | ${why} |`);
-      continue;
-    }
-    const r = JSON.parse(line) as Record<string, number | string | undefined>;
-    console.log(
-      `| ${selected.what} | ${r.bytes} | ${r.millis} | ${r.heapMiB ?? ''} | ${r.loopMaxMillis ?? ''} | ${r.outcome} |`,
-    );
+    roots.forEach((each, index) => {
+      const child = spawnSync(
+        process.execPath,
+        ['--expose-gc', fileURLToPath(import.meta.url), '--root', each, '--case', name],
+        { encoding: 'utf8', timeout: Number(values.timeout) * 1000, maxBuffer: 16 * 1024 * 1024 },
+      );
+      const line = child.stdout.trim().split('\n').at(-1) ?? '';
+      const row = `| ${selected.what} | ${index + 1} |`;
+      if (child.error !== undefined || !line.startsWith('{')) {
+        const why = child.error?.message ?? child.stderr.trim().split('\n').at(-1) ?? 'no output';
+        console.log(
+          `${row} ${selected.text().length} | > ${values.timeout} s | | | | ${why.slice(0, 120)} |`,
+        );
+        return;
+      }
+      const r = JSON.parse(line) as Record<string, number | string | undefined>;
+      console.log(
+        `${row} ${r.bytes} | ${r.millis} | ${r.cpuMillis ?? r.busiestTurnMillis} | ${r.heapMiB ?? ''} | ${r.loopMaxMillis ?? ''} | ${r.outcome} |`,
+      );
+    });
   }
+  const [oneAfter, fiveAfter] = loadavg();
+  console.log(`load average at the end ${oneAfter?.toFixed(2)} ${fiveAfter?.toFixed(2)}`);
 }
 
 function outcomeOf(error: unknown): string {
@@ -124,6 +138,7 @@ async function runParse(selected: Case): Promise<Record<string, number | string>
   let peak = heapBefore;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().heapUsed)), 1);
   const started = performance.now();
+  const cpuBefore = process.threadCpuUsage();
   let outcome: string;
   try {
     parseConfigText(text, 'figures.yaml');
@@ -132,11 +147,13 @@ async function runParse(selected: Case): Promise<Record<string, number | string>
     outcome = outcomeOf(error);
   }
   const millis = performance.now() - started;
+  const cpu = process.threadCpuUsage(cpuBefore);
   peak = Math.max(peak, process.memoryUsage().heapUsed);
   clearInterval(sampler);
   return {
     bytes: text.length,
     millis: Math.round(millis),
+    cpuMillis: Math.round((cpu.user + cpu.system) / 1000),
     heapMiB: Math.round((peak - heapBefore) / 2 ** 20),
     outcome,
   };
@@ -165,6 +182,15 @@ async function runReload(selected: Case): Promise<Record<string, number | string
     return Object.values(logging.stats().kept).reduce((sum, count) => sum + count, 0) > before;
   };
   const histogram = monitorEventLoopDelay({ resolution: 10 });
+  // The most CPU time the event loop's thread spends between two turns of a 5 ms timer: the stall
+  // our work causes, which a busy machine does not inflate the way it inflates the delay.
+  let previous = process.threadCpuUsage();
+  let busiest = 0;
+  const sampler = setInterval(() => {
+    const now = process.threadCpuUsage();
+    busiest = Math.max(busiest, (now.user - previous.user + now.system - previous.system) / 1000);
+    previous = now;
+  }, 5);
   histogram.enable();
   const started = performance.now();
   writeFileSync(`${path}.tmp`, text);
@@ -184,12 +210,14 @@ async function runReload(selected: Case): Promise<Record<string, number | string
   }
   const millis = performance.now() - started;
   histogram.disable();
+  clearInterval(sampler);
   await logging.shutdown();
   rmSync(dir, { recursive: true, force: true });
   return {
     bytes: text.length,
     millis: Math.round(millis),
     loopMaxMillis: Math.round(histogram.max / 1e6),
+    busiestTurnMillis: Math.round(busiest),
     outcome,
   };
 }
