@@ -154,7 +154,7 @@ describe('a reload never stalls the event loop', () => {
     ['the largest accepted file', modulesFile(5_500), 'applied'],
     ['a file of 20,000 modules (refused)', modulesFile(20_000), 'refused'],
   ] as const) {
-    test(`a watched file rewritten with ${what}`, async () => {
+    test(`a watched file rewritten with ${what}`, async (t) => {
       const config = tempConfig('sampling:\n  default: { info: 0 }\n');
       const reports: string[] = [];
       const logging = createLogging({
@@ -187,7 +187,7 @@ describe('a reload never stalls the event loop', () => {
           reload.loopMax <= DELAY_SANITY_BOUND_MILLIS,
           `the event loop stalled during the reload: ${report}`,
         );
-        console.log(`# ${what}: ${report}`);
+        t.diagnostic(report);
       } finally {
         await logging.shutdown();
         config.cleanup();
