@@ -52,8 +52,8 @@ export interface Logging {
    * Re-reads the config file (`config` / `LOGWEAVE_CONFIG`) and applies its `sampling` section
    * now; the file is also reloaded on change and on SIGHUP. An invalid file keeps the policy in
    * force and the result says why. Sampling given in code takes precedence and is not replaced.
-   * Parses on the calling thread (the config limits bound the cost: tens of milliseconds for the
-   * largest file accepted); `reloadConfigAsync()` does not.
+   * Parses on the calling thread (the config limits bound the cost: up to a few hundred ms of CPU
+   * for the largest file accepted); `reloadConfigAsync()` does not.
    */
   reloadConfig(): ConfigReloadResult;
   /**
