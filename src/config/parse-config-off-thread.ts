@@ -10,10 +10,10 @@ import type { SerializableOptions } from './options-schema.ts';
 export const CONFIG_PARSE_TIMEOUT_MILLIS = 10_000;
 
 /**
- * Heap of the parsing worker (64 MiB). The worst file the limits accept needs a few MiB; a parser
- * fault that runs away ends the worker, never the application.
+ * Old-generation heap of the parsing worker (128 MiB). The largest file the limits accept needs
+ * about 35 MiB; a parser fault that runs away ends the worker, never the application.
  */
-const WORKER_HEAP_MIB = 64;
+const WORKER_HEAP_MIB = 128;
 
 export interface ConfigParseRequest {
   text: string;
