@@ -8,6 +8,8 @@ export default defineConfig({
     'src/cli/main.ts',
     'integrations/express/index.ts',
     'integrations/fastify/index.ts',
+    // Started as a worker thread by src/config/parse-config-off-thread.ts, never imported.
+    'src/config/config-parse-worker.ts',
   ],
   // Sources live in src/ and integrations/; keeping '.' as the root keeps dist paths stable as entries are added.
   root: '.',

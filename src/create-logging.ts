@@ -43,8 +43,15 @@ export interface Logging {
    * Re-reads the config file (`config` / `LOGWEAVE_CONFIG`) and applies its `sampling` section
    * now; the file is also reloaded on change and on SIGHUP. An invalid file keeps the policy in
    * force and the result says why. Sampling given in code takes precedence and is not replaced.
+   * Parses on the calling thread (the config limits bound the cost: up to a few hundred ms of CPU
+   * for the largest file accepted); `reloadConfigAsync()` does not.
    */
   reloadConfig(): ConfigReloadResult;
+  /**
+   * `reloadConfig()` with the parse in a worker thread, as file changes and SIGHUP do: the event
+   * loop only reads the file (at most 1 MiB) and applies the result. Resolves, never rejects.
+   */
+  reloadConfigAsync(): Promise<ConfigReloadResult>;
   /** Builds (without entering) a request's context; integrations enter it themselves. */
   createRequestContext(
     input: RequestContextInput,
@@ -127,18 +134,22 @@ export function createLogging(options: LoggingOptions = {}): Logging {
       return flushing.shutdown().finally(() => (removeHooks(), unregisterSettings(), stopSignals()));
     },
     stats: readStats,
-    reloadConfig: () =>
-      reloader?.reload() ?? {
-        ok: false,
-        error: new LogweaveConfigError(
-          'config',
-          'a config file (options.config or LOGWEAVE_CONFIG) to reload',
-          undefined,
-        ),
-      },
+    reloadConfig: () => reloader?.reload() ?? noConfigToReload(),
+    reloadConfigAsync: () => reloader?.reloadAsync() ?? Promise.resolve(noConfigToReload()),
     createRequestContext: (input, parent) => createRequestContext(input, requestIdSettings, parent),
     requestIdSettings,
     resolvedOptions: printableOptions(resolved),
     diagnostics,
+  };
+}
+
+function noConfigToReload(): ConfigReloadResult {
+  return {
+    ok: false,
+    error: new LogweaveConfigError(
+      'config',
+      'a config file (options.config or LOGWEAVE_CONFIG) to reload',
+      undefined,
+    ),
   };
 }

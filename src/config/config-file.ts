@@ -1,15 +1,13 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_NESTING } from './config-limits.ts';
+import { parseJsonConfig } from './json-config.ts';
 import { LogweaveConfigError } from '../core/config-error.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
 import { validateWithSchema } from './validate-with-schema.ts';
+import { parseYamlConfig } from './yaml-config.ts';
 
-/** Largest config file read, in bytes (1 MiB); a larger one is a LogweaveConfigError. */
-export const MAX_CONFIG_BYTES = 1_048_576;
-
-/** Deepest flow nesting (`[`, `{`) accepted in a config file. */
-const MAX_CONFIG_NESTING = 64;
+export { MAX_CONFIG_BYTES } from './config-limits.ts';
 
 /**
  * Reads at most MAX_CONFIG_BYTES + 1 bytes, so a huge file (or /dev/zero) is never slurped;
@@ -33,7 +31,9 @@ function readBounded(path: string): string | undefined {
 
 /**
  * Whether `[`/`{` nest deeper than MAX_CONFIG_NESTING anywhere in `text`. Every bracket counts,
- * also inside strings and comments, so no quoting trick can hide nesting from the check.
+ * also inside strings and comments, so no quoting trick can hide nesting from the check. A cheap
+ * pass before any parsing; YAML's block nesting (indentation, `- - -`) is bounded while parsing,
+ * by the parser's own depth (yaml-config.ts).
  */
 function nestsTooDeep(text: string): boolean {
   let depth = 0;
@@ -47,8 +47,9 @@ function nestsTooDeep(text: string): boolean {
 }
 
 /**
- * Reads and validates a YAML or JSON config file (JSON is YAML, so one parser serves both;
- * `.json` files are parsed strictly as JSON so a JSON syntax error reads as one).
+ * Reads and validates a YAML or JSON config file (`.json` files are parsed strictly as JSON so a
+ * JSON syntax error reads as one). Time is linear in the file's size, and every limit
+ * (config-limits.ts) is checked before the parser holds more than the limit allows.
  * Throws `LogweaveConfigError` with the file name in the path; never returns partial data.
  */
 export function loadConfigFile(path: string): SerializableOptions {
@@ -102,16 +103,8 @@ export function parseConfigText(text: string, origin: string): SerializableOptio
       'deeper nesting',
     );
   }
-  let document: unknown;
-  try {
-    document =
-      extname(origin).toLowerCase() === '.json'
-        ? JSON.parse(text)
-        : parseYaml(text, { prettyErrors: true, maxAliasCount: 100, uniqueKeys: true });
-  } catch (error) {
-    const reason = (error as Error).message.split('\n')[0] ?? 'unparsable text';
-    throw new LogweaveConfigError(origin, 'valid YAML or JSON', reason, { cause: error });
-  }
+  const document =
+    extname(origin).toLowerCase() === '.json' ? parseJsonConfig(text, origin) : parseYamlConfig(text, origin);
   if (document === null || document === undefined) return {};
   return validateWithSchema(optionsSchema, document, origin);
 }

@@ -2,6 +2,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseConfigText, readConfigText } from './config-file.ts';
 import { LogweaveConfigError } from '../core/config-error.ts';
+import type { SerializableOptions } from './options-schema.ts';
+import { parseConfigTextOffThread, type PendingConfigParse } from './parse-config-off-thread.ts';
 import type { SamplingOptions } from './sampling-options.ts';
 
 /** What a reload did. */
@@ -30,6 +32,10 @@ export interface ConfigReloaderOptions {
  * The directory is watched rather than the file, so editors that save by rename and Kubernetes
  * ConfigMaps that swap a symlink are seen too; the text is compared with the last one applied so
  * unrelated events in the directory cost one read.
+ *
+ * File changes and SIGHUP parse in a worker thread (`reloadAsync()`), so a reload costs the event
+ * loop a bounded read and the apply, never the parse. `reload()` parses on the calling thread, for
+ * callers that want the result now; the config limits bound what that costs.
  */
 export class ConfigReloader {
   readonly #options: ConfigReloaderOptions;
@@ -38,8 +44,14 @@ export class ConfigReloader {
   #watcher: FSWatcher | undefined;
   #debounce: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Every reload takes a number when it reads the file; an older read never replaces a newer one. */
+  #reads = 0;
+  #appliedRead = 0;
+  #running: Promise<ConfigReloadResult> | undefined;
+  #queued: Promise<ConfigReloadResult> | undefined;
+  #parse: PendingConfigParse | undefined;
   readonly #onSignal = (): void => {
-    this.reload();
+    void this.reloadAsync();
   };
 
   constructor(options: ConfigReloaderOptions) {
@@ -54,38 +66,29 @@ export class ConfigReloader {
     if (options.signal) process.on('SIGHUP', this.#onSignal);
   }
 
-  /** Reads, validates and applies the file now. */
+  /** Reads, validates and applies the file now, parsing on the calling thread. */
   reload(): ConfigReloadResult {
-    if (this.#closed) {
-      return { ok: false, error: new LogweaveConfigError('config', 'an open logging pipeline', 'shut down') };
-    }
-    let text: string;
+    const read = this.#read();
+    if ('result' in read) return read.result;
     try {
-      // Bounded read: a file replaced by something huge must not be slurped into memory.
-      text = readConfigText(this.#path);
+      return this.#apply(read.text, read.number, parseConfigText(read.text, this.#options.path));
     } catch (error) {
-      return this.#failed(error as LogweaveConfigError);
+      return this.#failed(error);
     }
-    if (text === this.#lastText) return { ok: true, changed: false };
-    try {
-      const parsed = parseConfigText(text, this.#options.path);
-      this.#options.applySampling(parsed.sampling);
-    } catch (error) {
-      return this.#failed(
-        error instanceof LogweaveConfigError
-          ? error
-          : new LogweaveConfigError(
-              this.#options.path,
-              'a usable sampling section',
-              (error as Error).message,
-              {
-                cause: error,
-              },
-            ),
-      );
-    }
-    this.#lastText = text;
-    return { ok: true, changed: true };
+  }
+
+  /**
+   * Reads the file now and validates and applies it after parsing it in a worker thread. One parse
+   * runs at a time; calls made meanwhile share the one reload queued after it.
+   */
+  reloadAsync(): Promise<ConfigReloadResult> {
+    if (this.#queued !== undefined) return this.#queued;
+    if (this.#running === undefined) return this.#start();
+    this.#queued = this.#running.then(() => {
+      this.#queued = undefined;
+      return this.#start();
+    });
+    return this.#queued;
   }
 
   close(): void {
@@ -93,10 +96,72 @@ export class ConfigReloader {
     this.#watcher?.close();
     this.#watcher = undefined;
     if (this.#debounce !== undefined) clearTimeout(this.#debounce);
+    this.#parse?.cancel();
     process.removeListener('SIGHUP', this.#onSignal);
   }
 
-  #failed(error: LogweaveConfigError): ConfigReloadResult {
+  #start(): Promise<ConfigReloadResult> {
+    const running = this.#reloadOffThread().finally(() => {
+      if (this.#running === running) this.#running = undefined;
+    });
+    this.#running = running;
+    return running;
+  }
+
+  async #reloadOffThread(): Promise<ConfigReloadResult> {
+    const read = this.#read();
+    if ('result' in read) return read.result;
+    let parsed: SerializableOptions;
+    try {
+      this.#parse = parseConfigTextOffThread(read.text, this.#options.path);
+      parsed = await this.#parse.result;
+    } catch (error) {
+      return this.#closed ? closedResult() : this.#failed(error);
+    } finally {
+      this.#parse = undefined;
+    }
+    // Applied in a later turn than the one that received (and deserialised) the parsed file, so
+    // the two costs never add up on the event loop.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.#closed) return closedResult();
+    try {
+      return this.#apply(read.text, read.number, parsed);
+    } catch (error) {
+      return this.#failed(error);
+    }
+  }
+
+  /** The file's text, numbered, or the result when there is nothing to parse. */
+  #read(): { text: string; number: number } | { result: ConfigReloadResult } {
+    if (this.#closed) return { result: closedResult() };
+    const number = ++this.#reads;
+    let text: string;
+    try {
+      // Bounded read: a file replaced by something huge must not be slurped into memory.
+      text = readConfigText(this.#path);
+    } catch (error) {
+      return { result: this.#failed(error) };
+    }
+    if (text === this.#lastText) return { result: { ok: true, changed: false } };
+    return { text, number };
+  }
+
+  /** Applies a parsed file unless a later read was applied meanwhile (then it is stale). */
+  #apply(text: string, number: number, parsed: SerializableOptions): ConfigReloadResult {
+    if (number < this.#appliedRead) return { ok: true, changed: false };
+    this.#options.applySampling(parsed.sampling);
+    this.#lastText = text;
+    this.#appliedRead = number;
+    return { ok: true, changed: true };
+  }
+
+  #failed(cause: unknown): ConfigReloadResult {
+    const error =
+      cause instanceof LogweaveConfigError
+        ? cause
+        : new LogweaveConfigError(this.#options.path, 'a usable sampling section', (cause as Error).message, {
+            cause,
+          });
     this.#options.report(
       `reloading ${this.#options.path} failed; the previous sampling policy stays in force. ${error.message}`,
     );
@@ -110,7 +175,7 @@ export class ConfigReloader {
         // Symlink swaps (ConfigMaps) name other entries; the text comparison filters no-ops.
         if (changed !== null && changed !== name && !String(changed).startsWith('..')) return;
         if (this.#debounce !== undefined) clearTimeout(this.#debounce);
-        this.#debounce = setTimeout(() => this.reload(), CONFIG_RELOAD_DEBOUNCE_MILLIS);
+        this.#debounce = setTimeout(() => void this.reloadAsync(), CONFIG_RELOAD_DEBOUNCE_MILLIS);
         this.#debounce.unref();
       });
       this.#watcher.on('error', (error) => {
@@ -124,4 +189,8 @@ export class ConfigReloader {
       );
     }
   }
+}
+
+function closedResult(): ConfigReloadResult {
+  return { ok: false, error: new LogweaveConfigError('config', 'an open logging pipeline', 'shut down') };
 }

@@ -16,9 +16,22 @@ export class LogweaveConfigError extends Error {
   /** What was found instead, rendered for a human (truncated). */
   readonly received: string;
 
-  constructor(path: string, expected: string, received: unknown, options?: { cause?: unknown }) {
-    const shown = describeReceived(received);
-    super(`Invalid logweave configuration at ${path}: expected ${expected}, received ${shown}`, options);
+  /**
+   * `options.rendered`: `received` is already rendered (the `received` of an error rebuilt from
+   * another thread) and is kept as it is.
+   */
+  constructor(
+    path: string,
+    expected: string,
+    received: unknown,
+    options?: { cause?: unknown; rendered?: boolean },
+  ) {
+    const shown =
+      options?.rendered === true && typeof received === 'string' ? received : describeReceived(received);
+    super(
+      `Invalid logweave configuration at ${path}: expected ${expected}, received ${shown}`,
+      options !== undefined && 'cause' in options ? { cause: options.cause } : undefined,
+    );
     this.name = 'LogweaveConfigError';
     this.path = path;
     this.expected = expected;
