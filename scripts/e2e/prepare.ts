@@ -7,6 +7,7 @@
  */
 import { cachedCollector, ensureCollector } from './build-collector.ts';
 import { ensurePythonVenv } from './python-venv.ts';
+import { ensureThresholdOracle } from './threshold-oracle.ts';
 import { MissingToolError, requireGo, requirePython } from './require-tool.ts';
 
 const verbose = process.argv.includes('--verbose');
@@ -29,6 +30,10 @@ if (problems.length > 0) {
 const collector = await ensureCollector({ echo: verbose });
 console.log(
   `collector: ${collector.binary} (${collector.cached ? 'cached' : 'built'}) in ${(collector.millis / 1000).toFixed(1)} s`,
+);
+const oracle = await ensureThresholdOracle({ echo: verbose });
+console.log(
+  `threshold oracle: ${oracle.binary} (${oracle.cached ? 'cached' : 'built'}) in ${(oracle.millis / 1000).toFixed(1)} s`,
 );
 const venv = await ensurePythonVenv({ echo: verbose });
 console.log(
