@@ -113,6 +113,7 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   const sampling = new SamplingProcessor(terminal, resolved.sampling, stats, {
     processSpanContext: processContext?.spanContext,
     reportError: reportInternalError,
+    seed: resolved.samplingSeed,
   });
   const readStats = (): StatsSnapshot => {
     sampling.drainCounters();

@@ -56,6 +56,7 @@ export const optionsSchema = z.strictObject({
     })
     .optional(),
   sampling: samplingSchema.optional(),
+  samplingSeed: z.string().min(1).optional(),
   redaction: redactionSchema.optional(),
   delivery: deliverySchema.optional(),
   handleSignals: z.boolean().optional(),

@@ -70,6 +70,7 @@ export interface ResolvedOptions {
   limits: Required<LimitOptions>;
   requestId: Required<RequestIdOptions>;
   sampling: SamplingOptions | undefined;
+  samplingSeed: string;
   redaction: RedactionOptions;
   delivery: Required<Omit<DeliveryOptions, 'spoolDir'>> & Pick<DeliveryOptions, 'spoolDir'>;
   configPath: string | undefined;
@@ -120,8 +121,9 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
   const requestId = section('requestId');
   const maxQueueSize = batch.maxQueueSize ?? DEFAULTS.maxQueueSize;
 
+  const serviceName = pick('serviceName') ?? DEFAULTS.serviceName;
   return {
-    serviceName: pick('serviceName') ?? DEFAULTS.serviceName,
+    serviceName,
     resourceAttributes: {
       ...fromEnv.resourceAttributes,
       ...fromFile.resourceAttributes,
@@ -157,6 +159,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
       maxLength: requestId.maxLength ?? DEFAULTS.requestIdMaxLength,
     },
     sampling: fromCode.sampling ?? fromFile.sampling,
+    samplingSeed: pick('samplingSeed') ?? serviceName,
     redaction: hideHashKey({ ...fromEnv.redaction, ...fromFile.redaction, ...fromCode.redaction }),
     delivery: resolveDelivery({ ...fromEnv.delivery, ...fromFile.delivery, ...fromCode.delivery }),
     configPath,
@@ -224,6 +227,7 @@ function readEnvironmentOptions(env: Environment): SerializableOptions {
   }
   const fromEnv: SerializableOptions = {
     serviceName: readString(env, 'OTEL_SERVICE_NAME'),
+    samplingSeed: readString(env, 'LOGWEAVE_SAMPLING_SEED'),
     resourceAttributes: readKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES'),
     level: level as SeverityName | undefined,
     exporter: readExporterName(env),

@@ -4,8 +4,9 @@ import type { SamplingOptions } from '../config/sampling-options.ts';
 import { requestContextFrom, type RequestContext } from '../context/request-context.ts';
 import { isRequestFailed, onRequestEnded, onRequestFailed } from '../context/request-lifecycle.ts';
 import { BurstLimiter } from '../sampling/burst-limiter.ts';
-import { keeps, randomnessHex } from '../sampling/consistent-threshold.ts';
+import { keeps } from '../sampling/consistent-threshold.ts';
 import { ErrorBuffer, estimateRecordBytes, type ErrorBufferLimits } from '../sampling/error-buffer.ts';
+import { writeRandomness } from '../sampling/randomness-attribute.ts';
 import { RecordRandomness, type RandomnessSource } from '../sampling/record-randomness.ts';
 import { RuleCounters, type RuleCounter } from '../sampling/rule-counters.ts';
 import {
@@ -42,6 +43,12 @@ export interface SamplingProcessorSettings {
   processSpanContext?: SpanContext;
   /** Reports a fault inside the stage (the record is then kept: failing open loses nothing). */
   reportError?: (where: string, error: unknown) => void;
+  /**
+   * Starts the pseudo-random sequence that decides records outside any trace and request: the
+   * same seed and the same sequence of such records give the same decisions in every run.
+   * `createLogging()` passes `samplingSeed` (default: the service name). Default here: `''`.
+   */
+  seed?: string;
 }
 
 /**
@@ -58,7 +65,7 @@ export interface SamplingProcessorSettings {
 export class SamplingProcessor extends ChainedProcessor {
   readonly #stats: LoggingStats;
   readonly #counters = new RuleCounters();
-  readonly #randomness = new RecordRandomness();
+  readonly #randomness: RecordRandomness;
   readonly #unsampled: RuleCounter;
   readonly #errorBufferKept: RuleCounter;
   readonly #burstSummaries: RuleCounter;
@@ -85,6 +92,7 @@ export class SamplingProcessor extends ChainedProcessor {
     super(next);
     this.#stats = stats;
     this.#processSpanContext = settings.processSpanContext;
+    this.#randomness = new RecordRandomness(settings.seed ?? '');
     this.#reportError = settings.reportError ?? (() => undefined);
     this.#unsampled = this.#counters.get(UNSAMPLED_RULE);
     this.#errorBufferKept = this.#counters.get(ERROR_BUFFER_RULE);
@@ -134,6 +142,15 @@ export class SamplingProcessor extends ChainedProcessor {
     const policy = this.#policy;
     if (policy === undefined) {
       this.#unsampled.kept++;
+      try {
+        // Nothing is sampled here, but a Collector downstream may sample: it needs the randomness.
+        const request = context === undefined ? undefined : requestContextFrom(context);
+        const source = this.#randomnessOfRecord(logRecord, request);
+        if (source === 'random') this.#randomness.advance();
+        writeRandomness(logRecord, this.#randomness, source);
+      } catch (error) {
+        this.#reportError('SamplingProcessor.onEmit', error);
+      }
       this.next.onEmit(logRecord, context);
       return;
     }
@@ -195,41 +212,38 @@ export class SamplingProcessor extends ChainedProcessor {
     const index = severityIndex(record.severityNumber);
     const rule = scope.bySeverity[index] as CompiledRule;
     const request = context === undefined ? undefined : requestContextFrom(context);
+    // Loaded for every record, whatever decides it: what is passed on or held carries it (below).
+    // A draw of the sequence is spent here, once per record; hi/lo keep the value drawn.
+    const source = this.#randomnessOfRecord(record, request);
+    const randomness = this.#randomness;
+    if (source === 'random') randomness.advance();
     if (index >= ERROR_INDEX) {
       // The request's story goes first, in order, then the error itself; no limit applies to either.
       if (request !== undefined && this.#buffer !== undefined) this.#flush(request);
       rule.counter.kept++;
+      writeRandomness(record, randomness, source);
       this.#handOn(record, context);
       return;
     }
     if (rule.kind === 'keep') {
-      this.#pass(record, context, rule);
+      this.#pass(record, context, rule, source);
       return;
     }
     if (rule.isWarn && record.eventName !== undefined && policy.isEventAllowlisted(record.eventName)) {
-      this.#pass(record, context, policy.allowlistRule);
+      this.#pass(record, context, policy.allowlistRule, source);
       return;
     }
-    if (rule.kind === 'probability') {
-      const source = this.#randomnessOfRecord(record, request);
-      const randomness = this.#randomness;
-      const kept = keeps(rule.threshold!, randomness.hi, randomness.lo);
-      if (source === 'random') randomness.advance();
-      if (kept) {
-        record.setAttribute(SAMPLING_ATTRIBUTES.threshold, rule.threshold!.tvalue);
-        record.setAttribute(SAMPLING_ATTRIBUTES.adjustedCount, rule.threshold!.adjustedCount);
-        record.setAttribute(SAMPLING_ATTRIBUTES.rule, rule.name);
-        if (source !== 'trace' || randomness.explicit) {
-          record.setAttribute(SAMPLING_ATTRIBUTES.randomness, randomnessHex(randomness.hi, randomness.lo));
-        }
-        this.#pass(record, context, rule);
-        return;
-      }
+    if (rule.kind === 'probability' && keeps(rule.threshold!, randomness.hi, randomness.lo)) {
+      record.setAttribute(SAMPLING_ATTRIBUTES.threshold, rule.threshold!.tvalue);
+      record.setAttribute(SAMPLING_ATTRIBUTES.rule, rule.name);
+      this.#pass(record, context, rule, source);
+      return;
     }
     const buffer = this.#buffer;
     if (request !== undefined && buffer !== undefined) {
       // Records become read-only when onEmit returns: why a held record was kept is written now.
       record.setAttribute(SAMPLING_ATTRIBUTES.rule, ERROR_BUFFER_RULE);
+      writeRandomness(record, randomness, source);
       if (buffer.isFailed(request) || isRequestFailed(request)) {
         // The request already failed: the rest of its story is kept as it happens.
         this.#errorBufferKept.kept++;
@@ -248,9 +262,15 @@ export class SamplingProcessor extends ChainedProcessor {
     countDrop(rule);
   }
 
-  #pass(record: ReadWriteLogRecord, context: Context | undefined, rule: CompiledRule): void {
+  #pass(
+    record: ReadWriteLogRecord,
+    context: Context | undefined,
+    rule: CompiledRule,
+    source: RandomnessSource,
+  ): void {
     if (this.#burst !== undefined && !this.#burst.allow(record)) return;
     rule.counter.kept++;
+    writeRandomness(record, this.#randomness, source);
     this.#handOn(record, context);
   }
 
