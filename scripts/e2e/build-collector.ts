@@ -14,10 +14,11 @@ const BUILD_TIMEOUT_MILLIS = 30 * 60_000;
 
 /**
  * The components of the e2e Collector, all on one version. Besides what the chain test uses:
- * `probabilistic_sampler` and `filter` (the sampler-interop test and the README's gateway
- * recipe), and the `filelog` receiver for the stdout and file sink tests. Not available from the
- * module proxy at 0.159.0 (checked with `go mod download`): `otlpjsonconnector` and the `routing`
- * connector (404), `otlpjsonfilereceiver` (403 "This module version is not available").
+ * `probabilistic_sampler`, `filter`, the `forward` connector and the `otlphttp` exporter (the
+ * sampler-interop test, and validating the README's gateway recipe as it is), and the `filelog`
+ * receiver for the stdout and file sink tests. Not served by the module proxy at 0.159.0
+ * (checked with `go mod download`): `otlpjsonconnector` and the `routing` connector (404),
+ * `otlpjsonfilereceiver` (403 "This module version is not available").
  */
 export const COLLECTOR_COMPONENTS = {
   receivers: [`${CORE}/receiver/otlpreceiver`, `${CONTRIB}/receiver/filelogreceiver`],
@@ -27,7 +28,12 @@ export const COLLECTOR_COMPONENTS = {
     `${CONTRIB}/processor/probabilisticsamplerprocessor`,
     `${CONTRIB}/processor/filterprocessor`,
   ],
-  exporters: [`${CORE}/exporter/debugexporter`, `${CONTRIB}/exporter/fileexporter`],
+  exporters: [
+    `${CORE}/exporter/debugexporter`,
+    `${CONTRIB}/exporter/fileexporter`,
+    `${CORE}/exporter/otlphttpexporter`,
+  ],
+  connectors: [`${CORE}/connector/forwardconnector`],
 } as const;
 
 /** The builder manifest: only the components the suite uses, all on one version. */
