@@ -6,7 +6,7 @@ import { isRequestFailed, onRequestEnded, onRequestFailed } from '../context/req
 import { BurstLimiter } from '../sampling/burst-limiter.ts';
 import { keeps } from '../sampling/consistent-threshold.ts';
 import { ErrorBuffer, estimateRecordBytes, type ErrorBufferLimits } from '../sampling/error-buffer.ts';
-import { writeRandomness } from '../sampling/randomness-attribute.ts';
+import { writeExplicitRandomness, writeRandomness } from '../sampling/randomness-attribute.ts';
 import { RecordRandomness, type RandomnessSource } from '../sampling/record-randomness.ts';
 import { RuleCounters, type RuleCounter } from '../sampling/rule-counters.ts';
 import {
@@ -143,11 +143,8 @@ export class SamplingProcessor extends ChainedProcessor {
     if (policy === undefined) {
       this.#unsampled.kept++;
       try {
-        // Nothing is sampled here, but a Collector downstream may sample: it needs the randomness.
-        const request = context === undefined ? undefined : requestContextFrom(context);
-        const source = this.#randomnessOfRecord(logRecord, request);
-        if (source === 'random') this.#randomness.advance();
-        writeRandomness(logRecord, this.#randomness, source);
+        // Nothing is sampled here, but a Collector downstream may sample: it needs a trace's rv.
+        writeExplicitRandomness(logRecord, this.#randomness);
       } catch (error) {
         this.#reportError('SamplingProcessor.onEmit', error);
       }

@@ -18,3 +18,14 @@ export function writeRandomness(
   if (source === 'trace' && !randomness.explicit) return;
   record.setAttribute(SAMPLING_ATTRIBUTES.randomness, randomness.hex());
 }
+
+/**
+ * Without a sampling policy only a trace's explicit `rv` is written: nothing is decided then, so
+ * the other records keep exactly the attributes the application gave them.
+ */
+export function writeExplicitRandomness(record: ReadWriteLogRecord, randomness: RecordRandomness): void {
+  const spanContext = record.spanContext;
+  if (spanContext !== undefined && randomness.fromSpanContext(spanContext) && randomness.explicit) {
+    record.setAttribute(SAMPLING_ATTRIBUTES.randomness, randomness.hex());
+  }
+}

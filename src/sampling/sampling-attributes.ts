@@ -15,9 +15,10 @@ export const SAMPLING_ATTRIBUTES = {
    */
   threshold: 'sampling.threshold',
   /**
-   * The 56-bit randomness in `rv` encoding, on every record passed on whose randomness is not the
-   * trace id's: an explicit `rv` in the tracestate (the Collector does not see the tracestate of a
-   * log record), the request id's hash, or the seeded sequence. Read by the Collector's sampler.
+   * The 56-bit randomness in `rv` encoding. On every record whose trace has an explicit `rv` in its
+   * tracestate, whatever kept it (the Collector does not see a log record's tracestate); with a
+   * sampling policy also on every record passed on whose randomness is the request id's hash or
+   * the seeded sequence. Read by the Collector's sampler.
    */
   randomness: 'sampling.randomness',
   /** The rule that kept the record (`payments.info`), or `error_buffer` for a failed request's story. logweave's own. */

@@ -44,6 +44,12 @@ const corpus = makeCorpus({ traces: 20_000, outside: 5_000, seed: 20261202 });
 /** A trace whose randomness is the largest: kept at every threshold. */
 const SENTINEL_TRACEPARENT = '00-0123456789abcdef00ffffffffffffff-00f067aa0ba902b7-01';
 const SENTINELS = ['sentinel info', 'sentinel error'];
+/**
+ * logweave keeping everything. With a sampling section (here: every rule at 1) records outside
+ * any trace carry the randomness of the seeded sequence, which a downstream sampler needs;
+ * without one only records with an explicit rv do (nothing is decided then).
+ */
+const KEEP_ALL = { sampling: { default: { info: 1 } } };
 
 let collectorBinary: string;
 let oracleBinary: string;
@@ -184,8 +190,8 @@ describe(
       else await rm(workRoot, { recursive: true, force: true });
     });
 
-    test('U: unsampled logweave → Collector without a sampler: every record, with the randomness a downstream sampler needs', async () => {
-      unsampled = await runPhase('unsampled', (target) => singlePipelineConfig(target), {});
+    test('U: logweave keeping all (rules at 1) → Collector without a sampler: every record, with the randomness a downstream sampler needs', async () => {
+      unsampled = await runPhase('keep-all', (target) => singlePipelineConfig(target), KEEP_ALL);
       assert.equal(unsampled.byIndex.size, corpus.records.length);
       assert.equal(unsampled.duplicates, 0);
       // Counted first and asserted after, so a run against an older logweave still prints figures.
@@ -238,8 +244,8 @@ describe(
       }
     });
 
-    test('A: unsampled logweave → the gateway recipe at p: the same records as logweave at p', async () => {
-      const gateway = await runPhase('gateway-p', (target) => gatewayRecipeConfig(target, P * 100), {});
+    test('A: logweave keeping all → the gateway recipe at p: the same records as logweave at p', async () => {
+      const gateway = await runPhase('gateway-p', (target) => gatewayRecipeConfig(target, P * 100), KEEP_ALL);
       const kept = setOf(gateway);
       const byLogweave = setOf(loggedAtP);
       console.log(

@@ -63,10 +63,12 @@ describe('sampling.randomness', () => {
       logging.getLogger('orders').info('unsampled');
       logging.getLogger('orders').error('unsampled error');
     });
+    // Nothing is sampled without a section: a record outside any trace gets no attribute of ours.
+    logging.getLogger('orders').info('outside any trace');
     const kept = await records();
     assert.deepEqual(
       kept.map((record) => record.attributes[SAMPLING_ATTRIBUTES.randomness]),
-      [RV, RV],
+      [RV, RV, undefined],
     );
   });
 
