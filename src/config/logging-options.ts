@@ -85,9 +85,9 @@ export interface LoggingOptions {
   sampling?: SamplingOptions;
   /**
    * Seed of the pseudo-random sequence that decides records outside any trace and request (and
-   * gives them `sampling.randomness`): the same seed and the same sequence of such records make
-   * the same decisions in every run. Not reloaded. Env: `LOGWEAVE_SAMPLING_SEED`. Default: the
-   * service name.
+   * gives them their `sampling.randomness`): the same seed and the same sequence of such records
+   * make the same decisions in every run. Read once, not on reload. Env: `LOGWEAVE_SAMPLING_SEED`.
+   * Default: the service name.
    */
   samplingSeed?: string;
   /** Secret removal before anything is buffered or exported. On by default. */
