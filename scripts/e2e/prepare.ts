@@ -7,13 +7,14 @@
  */
 import { cachedCollector, ensureCollector } from './build-collector.ts';
 import { ensurePythonVenv } from './python-venv.ts';
-import { ensureThresholdOracle } from './threshold-oracle.ts';
+import { cachedThresholdOracle, ensureThresholdOracle } from './threshold-oracle.ts';
 import { MissingToolError, requireGo, requirePython } from './require-tool.ts';
 
 const verbose = process.argv.includes('--verbose');
 const problems: string[] = [];
-const collectorIsCached = (await cachedCollector()) !== undefined;
-for (const check of [collectorIsCached ? undefined : requireGo, requirePython]) {
+// Go builds both the Collector and the threshold oracle; with both cached it is not needed.
+const goIsNeeded = (await cachedCollector()) === undefined || (await cachedThresholdOracle()) === undefined;
+for (const check of [goIsNeeded ? requireGo : undefined, requirePython]) {
   if (check === undefined) continue;
   try {
     await check();

@@ -26,6 +26,29 @@ export interface ThresholdAnswer extends ThresholdRequest {
   viaPercentage: string | { error: string };
 }
 
+async function oracleDir(cacheRoot: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of SOURCE_FILES) hash.update(file).update(await readFile(join(SOURCE_DIR, file)));
+  return join(cacheRoot, `threshold-oracle-${hash.digest('hex').slice(0, 12)}`);
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The cached oracle binary, if a build of the current sources is in the cache. */
+export async function cachedThresholdOracle(
+  options: { cacheRoot?: string } = {},
+): Promise<string | undefined> {
+  const binary = join(await oracleDir(options.cacheRoot ?? e2eCacheRoot()), BINARY_NAME);
+  return (await isExecutable(binary)) ? binary : undefined;
+}
+
 /**
  * Builds the threshold oracle (scripts/e2e/threshold-oracle, a Go program over the Collector's
  * `pkg/sampling`) into the e2e cache, `threshold-oracle-<hash of its sources>/`, unless a build of
@@ -35,17 +58,10 @@ export async function ensureThresholdOracle(
   options: { cacheRoot?: string; echo?: boolean } = {},
 ): Promise<{ binary: string; cached: boolean; millis: number }> {
   const started = performance.now();
-  const hash = createHash('sha256');
-  for (const file of SOURCE_FILES) hash.update(file).update(await readFile(join(SOURCE_DIR, file)));
   const cacheRoot = options.cacheRoot ?? e2eCacheRoot();
-  const finalDir = join(cacheRoot, `threshold-oracle-${hash.digest('hex').slice(0, 12)}`);
+  const finalDir = await oracleDir(cacheRoot);
   const binary = join(finalDir, BINARY_NAME);
-  try {
-    await access(binary, constants.X_OK);
-    return { binary, cached: true, millis: performance.now() - started };
-  } catch {
-    // Not built yet.
-  }
+  if (await isExecutable(binary)) return { binary, cached: true, millis: performance.now() - started };
   await requireGo();
   await mkdir(cacheRoot, { recursive: true });
   const building = `${finalDir}.building-${process.pid}`;
@@ -62,7 +78,7 @@ export async function ensureThresholdOracle(
       await rename(building, finalDir);
     } catch (error) {
       // Another run finished the same build first: keep theirs.
-      await access(binary, constants.X_OK).catch(() => Promise.reject(error));
+      if (!(await isExecutable(binary))) throw error;
     }
   } finally {
     await rm(building, { recursive: true, force: true });
