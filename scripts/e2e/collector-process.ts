@@ -42,14 +42,28 @@ async function waitUntilListening(collector: RunningCollector, timeoutMillis: nu
  * Writes a config for `options` into `workDir` and starts the Collector binary with it, then
  * waits until its receiver answers. `name` distinguishes config and log files of restarts.
  */
-export async function startCollector(
+export function startCollector(
   binary: string,
   workDir: string,
   name: string,
   options: CollectorConfigOptions,
 ): Promise<RunningCollector> {
+  return startCollectorWithConfig(binary, workDir, name, {
+    httpPort: options.httpPort,
+    outputFile: options.outputFile,
+    configText: collectorConfig(options),
+  });
+}
+
+/** Like `startCollector`, with a config written elsewhere (its receiver on 127.0.0.1:`httpPort`). */
+export async function startCollectorWithConfig(
+  binary: string,
+  workDir: string,
+  name: string,
+  options: { httpPort: number; outputFile: string; configText: string },
+): Promise<RunningCollector> {
   const configFile = join(workDir, `${name}.yaml`);
-  await writeFile(configFile, collectorConfig(options));
+  await writeFile(configFile, options.configText);
   const managed = startProcess(name, binary, [`--config=${configFile}`], {
     logFile: join(workDir, `${name}.log`),
   });

@@ -7,12 +7,14 @@
  */
 import { cachedCollector, ensureCollector } from './build-collector.ts';
 import { ensurePythonVenv } from './python-venv.ts';
+import { cachedThresholdOracle, ensureThresholdOracle } from './threshold-oracle.ts';
 import { MissingToolError, requireGo, requirePython } from './require-tool.ts';
 
 const verbose = process.argv.includes('--verbose');
 const problems: string[] = [];
-const collectorIsCached = (await cachedCollector()) !== undefined;
-for (const check of [collectorIsCached ? undefined : requireGo, requirePython]) {
+// Go builds both the Collector and the threshold oracle; with both cached it is not needed.
+const goIsNeeded = (await cachedCollector()) === undefined || (await cachedThresholdOracle()) === undefined;
+for (const check of [goIsNeeded ? requireGo : undefined, requirePython]) {
   if (check === undefined) continue;
   try {
     await check();
@@ -29,6 +31,10 @@ if (problems.length > 0) {
 const collector = await ensureCollector({ echo: verbose });
 console.log(
   `collector: ${collector.binary} (${collector.cached ? 'cached' : 'built'}) in ${(collector.millis / 1000).toFixed(1)} s`,
+);
+const oracle = await ensureThresholdOracle({ echo: verbose });
+console.log(
+  `threshold oracle: ${oracle.binary} (${oracle.cached ? 'cached' : 'built'}) in ${(oracle.millis / 1000).toFixed(1)} s`,
 );
 const venv = await ensurePythonVenv({ echo: verbose });
 console.log(

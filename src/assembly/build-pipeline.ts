@@ -53,6 +53,7 @@ export function buildPipeline(resolved: ResolvedOptions): Pipeline {
   const context = processContext === undefined ? {} : { processContext };
   const sampling = new SamplingProcessor(terminal, {
     ...(resolved.sampling === undefined ? {} : { sampling: resolved.sampling }),
+    seed: resolved.samplingSeed,
     stats,
     diagnostics,
     ...context,

@@ -79,6 +79,7 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   },
   { name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', path: 'limits.attributeValueLengthLimit', kind: 'integer' },
   { name: 'LOGWEAVE_REQUEST_ID_HEADER', path: 'requestId.header', kind: 'string' },
+  { name: 'LOGWEAVE_SAMPLING_SEED', path: 'samplingSeed', kind: 'string' },
   { name: 'LOGWEAVE_REDACTION', path: 'redaction.enabled', kind: 'boolean' },
   { name: 'LOGWEAVE_REDACTION_DEFAULT_PATTERNS', path: 'redaction.defaultPatterns', kind: 'boolean' },
   { name: 'LOGWEAVE_REDACTION_EMAILS', path: 'redaction.redactEmails', kind: 'boolean' },

@@ -113,6 +113,13 @@ export interface LoggingOptions {
   requestId?: RequestIdOptions;
   /** Sampling policy; absent means every record is kept. See the README's sampling section. */
   sampling?: SamplingOptions;
+  /**
+   * Seed of the pseudo-random sequence that decides records outside any trace and request (and
+   * gives them their `sampling.randomness`): the same seed and the same sequence of such records
+   * make the same decisions in every run. Read once, not on reload. Env: `LOGWEAVE_SAMPLING_SEED`.
+   * Default: the service name.
+   */
+  samplingSeed?: string;
   /** Secret removal before anything is buffered or exported. On by default. */
   redaction?: RedactionOptions;
   /** Durable export (spool) and exit handling. */

@@ -61,6 +61,7 @@ export const optionsSchema = z.strictObject({
     })
     .optional(),
   sampling: samplingSchema.optional(),
+  samplingSeed: z.string().min(1).optional(),
   redaction: redactionSchema.optional(),
   delivery: deliverySchema.optional(),
   signals: z.strictObject({ secret: z.string().min(32).optional() }).optional(),

@@ -35,6 +35,8 @@ export interface ResolvedOptions {
   limits: Required<LimitOptions>;
   requestId: Required<RequestIdOptions>;
   sampling: SamplingOptions | undefined;
+  /** Seed of the sequence that decides records outside any trace and request (default: the service name). */
+  samplingSeed: string;
   redaction: RedactionOptions;
   delivery: Required<Omit<DeliveryOptions, 'spoolDir'>> & Pick<DeliveryOptions, 'spoolDir'>;
   /** The signal secret, undefined when signals are off. */
@@ -80,8 +82,9 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
       fromCode[key],
     ) as Required<NonNullable<SerializableOptions[K]>>;
   const batch = section('batch');
+  const serviceName = pick('serviceName') ?? DEFAULTS.serviceName;
   return {
-    serviceName: pick('serviceName') ?? DEFAULTS.serviceName,
+    serviceName,
     resourceAttributes: {
       ...environment.options.resourceAttributes,
       ...fromFile.resourceAttributes,
@@ -101,6 +104,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     limits: section('limits'),
     requestId: { ...section('requestId'), header: section('requestId').header.toLowerCase() },
     sampling: fromCode.sampling ?? fromFile.sampling,
+    samplingSeed: pick('samplingSeed') ?? serviceName,
     redaction: { ...environment.options.redaction, ...fromFile.redaction, ...fromCode.redaction },
     delivery: checkDelivery(section('delivery')),
     signalSecret: fromCode.signals?.secret ?? fromFile.signals?.secret ?? environment.options.signals?.secret,

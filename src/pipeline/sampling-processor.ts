@@ -23,7 +23,7 @@ import { DEFAULTS } from '../core/defaults.ts';
 import { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import { LoggingStats } from '../core/stats.ts';
 import { BurstLimiter } from '../sampling/burst-limiter.ts';
-import { randomnessHex } from '../sampling/consistent-threshold.ts';
+import { writeExplicitRandomness } from '../sampling/randomness-attribute.ts';
 import { ErrorBuffer, estimateRecordBytes, type HeldRecord } from '../sampling/error-buffer.ts';
 import { ReleasedRecord } from '../sampling/released-record.ts';
 import { RecordRandomness, type RandomnessSource } from '../sampling/record-randomness.ts';
@@ -44,6 +44,12 @@ export interface SamplingProcessorOptions {
   processContext?: ProcessContext;
   /** Milliseconds on a monotonic clock, for the burst limiter. Default: `performance.now`. */
   clock?: () => number;
+  /**
+   * Starts the pseudo-random sequence that decides records outside any trace and request: the
+   * same seed and the same sequence of such records give the same decisions in every run.
+   * `createLogging()` passes `samplingSeed` (default: the service name). Default here: `logweave`.
+   */
+  seed?: string;
 }
 
 /** The decision the gate made, kept for the `onEmit` of the same record (see `enabled`). */
@@ -85,7 +91,7 @@ const FAIL_OPEN = 'fail_open';
 export class SamplingProcessor extends ChainedProcessor {
   readonly stats: LoggingStats;
   readonly #counters = new RuleCounters();
-  readonly #randomness = new RecordRandomness();
+  readonly #randomness: RecordRandomness;
   readonly #unsampled: RuleCounter;
   readonly #burstSummaries: RuleCounter;
   readonly #failOpen: RuleCounter;
@@ -112,6 +118,7 @@ export class SamplingProcessor extends ChainedProcessor {
   constructor(next: LogRecordProcessor, options: SamplingProcessorOptions = {}) {
     super(next);
     this.stats = options.stats ?? new LoggingStats();
+    this.#randomness = new RecordRandomness(options.seed ?? 'logweave');
     this.#processSpanContext = options.processContext?.spanContext;
     this.#diagnostics = options.diagnostics ?? new DiagnosticReporter();
     this.#clock = options.clock;
@@ -184,6 +191,12 @@ export class SamplingProcessor extends ChainedProcessor {
     const policy = this.#policy;
     if (policy === undefined) {
       this.#unsampled.kept++;
+      try {
+        // Nothing is sampled here, but a Collector downstream may sample: it needs a trace's rv.
+        writeExplicitRandomness(logRecord, this.#randomness);
+      } catch (error) {
+        this.#diagnostics.reportError('SamplingProcessor.onEmit', error);
+      }
       this.next.onEmit(logRecord, context);
       return;
     }
@@ -378,6 +391,7 @@ export class SamplingProcessor extends ChainedProcessor {
         // the listener releases what was held before the error itself is handed on.
         if (request !== undefined) markRequestFailed(request, 'failed');
         rule.counter.kept++;
+        this.#writeRandomness(record, request);
         this.next.onEmit(record, context);
         return;
       case 'keep':
@@ -385,9 +399,12 @@ export class SamplingProcessor extends ChainedProcessor {
         else if (isReleaseRule(rule.name)) record.setAttribute(SAMPLING_ATTRIBUTES.rule, rule.name);
         if (this.#burst !== undefined && !this.#burst.allow(record)) return;
         rule.counter.kept++;
+        this.#writeRandomness(record, request);
         this.next.onEmit(record, context);
         return;
       case 'hold': {
+        // Written now: a held record is read-only once onEmit returns (its release copies it).
+        this.#writeRandomness(record, request);
         const held =
           request !== undefined &&
           this.#buffer?.hold(request, {
@@ -408,15 +425,26 @@ export class SamplingProcessor extends ChainedProcessor {
   #writeSamplingAttributes(
     record: ReadWriteLogRecord,
     ruleName: string,
-    threshold: { tvalue: string; adjustedCount: number },
+    threshold: { tvalue: string },
   ): void {
     record.setAttribute(SAMPLING_ATTRIBUTES.threshold, threshold.tvalue);
-    record.setAttribute(SAMPLING_ATTRIBUTES.adjustedCount, threshold.adjustedCount);
     record.setAttribute(SAMPLING_ATTRIBUTES.rule, ruleName);
+  }
+
+  /**
+   * `sampling.randomness` on a record passed on or held, when its randomness is not the trace
+   * id's (an explicit `rv`, the request id's hash, the seeded sequence), so a Collector sampling
+   * downstream decides from the same value. The decision's own reading is used when it made one;
+   * otherwise it is read now (a record of the seeded sequence then draws its one value here).
+   */
+  #writeRandomness(record: ReadWriteLogRecord, request: RequestContext | undefined): void {
     const gate = this.#gate;
-    if (gate.source !== undefined && (gate.source !== 'trace' || gate.explicit)) {
-      record.setAttribute(SAMPLING_ATTRIBUTES.randomness, randomnessHex(gate.hi, gate.lo));
-    }
+    if (gate.source === undefined) this.#readRandomness(record.spanContext, request, record);
+    const source = gate.source as RandomnessSource | undefined;
+    if (source === undefined || (source === 'trace' && !gate.explicit)) return;
+    this.#randomness.hi = gate.hi;
+    this.#randomness.lo = gate.lo;
+    record.setAttribute(SAMPLING_ATTRIBUTES.randomness, this.#randomness.hex());
   }
 
   /**

@@ -13,6 +13,8 @@ export const THRESHOLD_PRECISION = 4;
 
 const TWO_POW_56 = 1n << 56n;
 const LOW_28_MASK = (1n << 28n) - 1n;
+/** Hex digits of a 56-bit threshold. */
+const MAX_DIGITS = 14;
 
 /** A compiled keep-probability. */
 export interface Threshold {
@@ -28,32 +30,57 @@ export interface Threshold {
 }
 
 /**
- * The threshold for keep-probability `probability` (2^-56 ≤ p ≤ 1), rounded to `precision`
- * significant hex digits the way the spec's reference algorithm does: the precision is raised by
- * one digit per leading `f`, 2 - p is rounded half-up at the last kept digit, and the mantissa of
- * that double gives the digits. So 0.1 → `e666`, 0.01 → `fd70a`, 0.5 → `8`, 1 → `0`.
+ * The threshold for keep-probability `probability` (2^-56 ≤ p ≤ 1) with `precision` significant
+ * hex digits (1–14), computed as the Collector's `pkg/sampling` does (its
+ * `ProbabilityToThresholdWithPrecision`, which the probabilistic sampler processor uses), so a
+ * Collector configured with the same probability compares against the same threshold:
+ *  - the precision is raised by one digit for every 4 leading zero bits of p (leading `f`s of
+ *    the threshold) and likewise of 1 - p (leading `0`s), up to 14 digits;
+ *  - T = 2^56 - round(p · 2^56) exactly, then rounded half-up at the last kept digit.
+ * So 0.1 → `e666`, 0.01 → `fd70a`, 0.5 → `8`, 0.99 → `028f6`, 1 → `0`.
+ *
+ * Where this departs from the specification (TraceState: Probability Sampling, "Algorithms →
+ * Converting floating-point probability to threshold value"): its Python reference raises the
+ * precision only for p near 0 ("there is not a symmetrical adjustment made for values near unit
+ * probability"), stops at 12 digits and rounds 2 - p in a double. For p > 0.5 within 2^-4 of 1
+ * the reference gives fewer digits (0.99 → `028f`), and below about 2^-40 it cannot reach the
+ * 13th and 14th digit. Interoperating with the Collector is the point of the threshold, so the
+ * Collector's answer is the one taken; test/fixtures/collector-thresholds.json holds its output.
  */
 export function probabilityToThreshold(probability: number, precision = THRESHOLD_PRECISION): Threshold {
   if (!(probability >= 2 ** -56 && probability <= 1)) {
     throw new RangeError(`a sampling probability must be within [2^-56, 1], got ${probability}`);
   }
-  if (probability === 1) return thresholdFromTValue('0');
-  // Python's `exp // -4` floors; frexp's exponent is the IEEE exponent + 1.
-  const exponent = ieeeExponent(probability) + 1;
-  const digits = Math.max(1, Math.min(12, precision + Math.floor(exponent / -4)));
-  const rejection = 2 - probability + 2 ** (-4 * digits - 1);
-  const mantissa = rejection >= 2 ? 'fffffffffffff' : mantissaHex(rejection);
-  const tvalue = mantissa.slice(0, digits).replace(/0+$/, '');
-  return thresholdFromTValue(tvalue === '' ? '0' : tvalue);
+  if (!Number.isInteger(precision) || precision < 1 || precision > MAX_DIGITS) {
+    throw new RangeError(`a threshold precision must be an integer within [1, 14], got ${precision}`);
+  }
+  if (probability === 1) return thresholdFromUnsigned(0n);
+  // 1 - p is exact for p ≥ 0.5 (Sterbenz) and ≥ 0.5 otherwise, where it adds no digit.
+  const digits = Math.min(
+    MAX_DIGITS,
+    precision + Math.max(extraDigits(probability), extraDigits(1 - probability)),
+  );
+  // p · 2^56 only changes the exponent, so it is exact; Math.round is exact below 2^52 and a
+  // no-op above (every double there is an integer). Positive halves round up, as Go's math.Round.
+  let threshold = TWO_POW_56 - BigInt(Math.round(probability * 2 ** 56));
+  const shift = BigInt(4 * (MAX_DIGITS - digits));
+  if (shift > 0n) threshold = ((threshold + (1n << (shift - 1n))) >> shift) << shift;
+  return thresholdFromUnsigned(threshold);
 }
 
-function thresholdFromTValue(tvalue: string): Threshold {
-  const threshold = BigInt(`0x${tvalue.padEnd(14, '0')}`);
+/** Digits added for a value's leading zero hex digits: its frexp exponent (≤ 0) over -4, truncated. */
+function extraDigits(value: number): number {
+  if (value === 0) return 0;
+  // frexp's exponent is the IEEE exponent + 1; Go's integer division truncates toward zero.
+  return Math.trunc((ieeeExponent(value) + 1) / -4) || 0;
+}
+
+function thresholdFromUnsigned(threshold: bigint): Threshold {
   const probability = Number(TWO_POW_56 - threshold) / Number(TWO_POW_56);
   return {
     hi: Number(threshold >> 28n),
     lo: Number(threshold & LOW_28_MASK),
-    tvalue: threshold === 0n ? '0' : tvalue.replace(/0+$/, ''),
+    tvalue: threshold === 0n ? '0' : threshold.toString(16).padStart(MAX_DIGITS, '0').replace(/0+$/, ''),
     probability,
     adjustedCount: 1 / probability,
   };
@@ -71,14 +98,6 @@ function ieeeExponent(value: number): number {
   const biased = (float64.getUint16(0) >> 4) & 0x7ff;
   // Subnormals cannot occur: the smallest accepted probability, 2^-56, is a normal double.
   return biased - 1023;
-}
-
-/** The 52-bit mantissa of a double in [1, 2) as 13 hex digits. */
-function mantissaHex(value: number): string {
-  float64.setFloat64(0, value);
-  const high = float64.getUint32(0) & 0xfffff;
-  const low = float64.getUint32(4);
-  return high.toString(16).padStart(5, '0') + low.toString(16).padStart(8, '0');
 }
 
 /**

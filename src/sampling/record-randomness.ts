@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { isSpanContextValid, type SpanContext } from '@opentelemetry/api';
-import { hex28 } from './consistent-threshold.ts';
+import { hex28, randomnessHex } from './consistent-threshold.ts';
 
 /** Where a record's 56-bit randomness came from. */
 export type RandomnessSource = 'trace' | 'request' | 'random';
@@ -11,7 +10,8 @@ export type RandomnessSource = 'trace' | 'request' | 'random';
  *  1. the explicit `rv` of the tracestate's `ot` entry, else the rightmost 56 bits of the trace id
  *     (so every service that follows the spec decides the same for the same trace);
  *  2. a hash of the request id, for records in a request without a trace;
- *  3. a pseudo-random sequence otherwise.
+ *  3. otherwise the next value of a pseudo-random sequence started from a seed (`samplingSeed`),
+ *     so the same seed and the same sequence of such records give the same values in every run.
  *
  * The last span context and request id are cached by identity: the records of one request share
  * one span context object, so their hex is parsed once.
@@ -31,10 +31,27 @@ export class RecordRandomness {
   #state: number;
   #randomHi = 0;
   #randomLo = 0;
+  #hexHi = -1;
+  #hexLo = -1;
+  #hex = '';
 
-  constructor(seed: number = randomBytes(4).readUInt32LE(0)) {
-    // xorshift32 must not start at zero.
-    this.#state = seed | 0 || 0x1e3779b9;
+  /** `seed`: any text; equal seeds start equal sequences. */
+  constructor(seed: string) {
+    // xorshift32 must not start at zero; the finaliser spreads seeds that differ in one character.
+    this.#state = mix32(fnv1a32(seed, 0x811c9dc5)) | 0 || 0x1e3779b9;
+  }
+
+  /**
+   * The loaded value as 14 hex digits (`rv` encoding); the last one is remembered, so the
+   * records of one request or trace share one string.
+   */
+  hex(): string {
+    if (this.hi !== this.#hexHi || this.lo !== this.#hexLo) {
+      this.#hexHi = this.hi;
+      this.#hexLo = this.lo;
+      this.#hex = randomnessHex(this.hi, this.lo);
+    }
+    return this.#hex;
   }
 
   /** Loads the randomness of a trace; false when the span context has none usable. */
@@ -64,8 +81,8 @@ export class RecordRandomness {
 
   /**
    * Loads the next value of the pseudo-random sequence, for a record with neither a trace nor a
-   * request. Each record is decided once (the gate's decision is reused by `onEmit`), so each
-   * draw decides exactly one record.
+   * request. Each record is decided once (the gate's decision is reused by `onEmit`), and draws
+   * at most once, so the same seed and the same sequence of such records give the same values.
    */
   fromRandomSequence(): void {
     this.#draw();
@@ -120,6 +137,17 @@ export class RecordRandomness {
     }
     return false;
   }
+}
+
+/** murmur3's 32-bit finaliser. */
+function mix32(value: number): number {
+  let h = value >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 /** FNV-1a over UTF-16 code units; two offset bases give two independent 32-bit halves. */

@@ -291,6 +291,7 @@ describe('logweave view over a Collector file exporter output', () => {
       severityNumber: 17,
       severityText: hostile('severity'),
       requestId: hostile('request'),
+      keptBy: 'error',
       body: { [hostile('body key')]: [hostile('body item'), 1] },
       attributes: {
         'request.id': hostile('request'),
