@@ -9,10 +9,12 @@
  * OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. DEMO_REQUESTS changes the number of checkouts.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StatsSnapshot } from '../../src/index.ts';
+import { renderHtmlPage } from '../../src/cli/html-page.ts';
+import { pageTraces } from '../../src/cli/html-page-data.ts';
 import { CONFIG_PATH, SERVICE_NAMES, type Peers, type ServiceName } from './demo-protocol.ts';
 import { ServiceProcesses } from './service-processes.ts';
 import {
@@ -175,6 +177,20 @@ async function main(): Promise<void> {
     console.error('demo failed: the output above breaks one of the promises it demonstrates');
     process.exitCode = 1;
   }
+  // The same two timelines as a page to open in a browser (self-contained, works offline).
+  const htmlPath = resolve(dirname(filePath), 'timeline.html');
+  const pageGroups = [shown, graceful]
+    .map((result) => result?.traceId)
+    .filter((traceId): traceId is string => traceId !== undefined)
+    .map((traceId) => ({ traceId, records: traces.get(traceId) ?? [] }));
+  writeFileSync(
+    htmlPath,
+    renderHtmlPage(pageTraces(pageGroups), 'logweave demo: a failed checkout and a handled one'),
+  );
+  print('');
+  print(
+    `the two timelines as a page: ${relative(process.cwd(), htmlPath)} (or npm run logweave -- view FILE --html > page.html)`,
+  );
   print('');
   print('explore the file:');
   print(`  npm run logweave -- view ${relative(process.cwd(), filePath)} --trace ${shown?.traceId}`);

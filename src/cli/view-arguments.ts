@@ -26,6 +26,9 @@ Filters (repeat an option to match any of its values; different options must all
 
 Output:
   --json               one JSON object per record and line instead of text (same order)
+  --html               one self-contained HTML page instead of text: each trace as lanes of
+                       services on a time axis, records as marks (click for attributes and why
+                       each was kept), failed traces first; opens offline
   --stacks             print exception.stacktrace under its record (text output)
   --max-records N      stop with an error when more than N records match (default ${DEFAULT_MAX_RECORDS});
                        records are held to sort them, so narrow with filters on large files
@@ -41,13 +44,15 @@ shared Collector file are skipped and counted.
 Examples:
   logweave view logweave-logs.jsonl --severity warn
   logweave view collector/logs.json --trace 4bf92f3577b34da6a3ce929d0e0e4736
-  logweave view a.jsonl b.jsonl --service orders --module payments --json | jq .body`;
+  logweave view a.jsonl b.jsonl --service orders --module payments --json | jq .body
+  logweave view logweave-logs.jsonl --severity error --html > failed.html`;
 
 /** The parsed command line of `logweave view`. */
 export interface ViewArguments {
   files: string[];
   filter: ViewFilterOptions;
   json: boolean;
+  html: boolean;
   stacks: boolean;
   maxRecords: number;
   maxLineBytes: number;
@@ -68,6 +73,7 @@ export function parseViewArguments(argv: readonly string[]): ViewArguments | 'he
         module: { type: 'string', multiple: true },
         severity: { type: 'string' },
         json: { type: 'boolean' },
+        html: { type: 'boolean' },
         stacks: { type: 'boolean' },
         'max-records': { type: 'string' },
         'max-line-bytes': { type: 'string' },
@@ -79,6 +85,8 @@ export function parseViewArguments(argv: readonly string[]): ViewArguments | 'he
   }
   const { values, positionals } = parsed;
   if (values.help === true) return 'help';
+  if (values.json === true && values.html === true)
+    throw new CliUsageError('--json and --html exclude each other');
   if (positionals.length === 0) throw new CliUsageError('no FILE given (use - to read stdin)');
   if (positionals.filter((file) => file === '-').length > 1)
     throw new CliUsageError('stdin (-) can be read only once');
@@ -121,6 +129,7 @@ export function parseViewArguments(argv: readonly string[]): ViewArguments | 'he
       minSeverity: severity as SeverityName | undefined,
     },
     json: values.json === true,
+    html: values.html === true,
     stacks: values.stacks === true,
     maxRecords: positiveInteger('--max-records', values['max-records'], DEFAULT_MAX_RECORDS),
     maxLineBytes: positiveInteger('--max-line-bytes', values['max-line-bytes'], DEFAULT_MAX_LINE_BYTES),

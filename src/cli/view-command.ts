@@ -4,6 +4,8 @@ import { EXIT_INVALID_INPUT, EXIT_OK } from './cli-usage-error.ts';
 import type { CliOutput } from './cli-output.ts';
 import { flattenOtlpRequest, NotOtlpLogsError } from './flatten-otlp-request.ts';
 import { formatRecordJson, formatTraceText } from './format-timeline.ts';
+import { renderHtmlPage } from './html-page.ts';
+import { pageTraces } from './html-page-data.ts';
 import { openInput } from './open-input.ts';
 import { parseJsonLine } from './parse-json-line.ts';
 import { readLines } from './read-lines.ts';
@@ -78,7 +80,10 @@ export async function runView(
   }
 
   const groups = timeline.groups();
-  for (const group of groups) {
+  if (args.html) {
+    await io.stdout.line(renderHtmlPage(pageTraces(groups), `logweave view: ${args.files.join(', ')}`));
+  }
+  for (const group of args.html ? [] : groups) {
     if (io.stdout.closed) break;
     if (args.json) {
       for (const record of group.records) await io.stdout.line(formatRecordJson(record));
@@ -92,7 +97,7 @@ export async function runView(
   }
   if (otherSignalLines > 0)
     await warn(`skipped ${otherSignalLines} lines of other signals (traces, metrics)`);
-  if (!args.json) {
+  if (!args.json && !args.html) {
     const traces = groups.filter((group) => group.traceId !== '').length;
     const untraced = groups.find((group) => group.traceId === '')?.records.length ?? 0;
     const summary =
