@@ -47,6 +47,9 @@ export const DEFAULTS = {
   spoolMaxBytes: 100 * 1024 * 1024,
   replayInitialBackoffMillis: 1000,
   replayMaxBackoffMillis: 5000,
+  exportDeadlineMillis: 500,
+  durableSeverity: 'off' as SeverityName | 'off',
+  durableFsync: false,
   handleUncaughtErrors: true,
 } as const;
 
@@ -175,6 +178,9 @@ function resolveDelivery(delivery: DeliveryOptions): ResolvedOptions['delivery']
     spoolMaxBytes: delivery.spoolMaxBytes ?? DEFAULTS.spoolMaxBytes,
     replayInitialBackoffMillis: delivery.replayInitialBackoffMillis ?? DEFAULTS.replayInitialBackoffMillis,
     replayMaxBackoffMillis: delivery.replayMaxBackoffMillis ?? DEFAULTS.replayMaxBackoffMillis,
+    exportDeadlineMillis: delivery.exportDeadlineMillis ?? DEFAULTS.exportDeadlineMillis,
+    durableSeverity: delivery.durableSeverity ?? DEFAULTS.durableSeverity,
+    durableFsync: delivery.durableFsync ?? DEFAULTS.durableFsync,
     handleUncaughtErrors: delivery.handleUncaughtErrors ?? DEFAULTS.handleUncaughtErrors,
   };
   if (delivery.spoolDir !== undefined) resolved.spoolDir = delivery.spoolDir;
@@ -183,6 +189,13 @@ function resolveDelivery(delivery: DeliveryOptions): ResolvedOptions['delivery']
       'delivery.replayInitialBackoffMillis',
       `at most delivery.replayMaxBackoffMillis (${resolved.replayMaxBackoffMillis})`,
       resolved.replayInitialBackoffMillis,
+    );
+  }
+  if (resolved.durableSeverity !== 'off' && resolved.spoolDir === undefined) {
+    throw new LogweaveConfigError(
+      'delivery.durableSeverity',
+      `"off" unless delivery.spoolDir (LOGWEAVE_SPOOL_DIR) is set: the records are written to the spool`,
+      resolved.durableSeverity,
     );
   }
   return resolved;
@@ -270,6 +283,9 @@ function readEnvironmentOptions(env: Environment): SerializableOptions {
         min: 1,
         max: 3_600_000,
       }),
+      exportDeadlineMillis: readInteger(env, 'LOGWEAVE_EXPORT_DEADLINE', { min: 1, max: 600_000 }),
+      durableSeverity: readDurableSeverity(env),
+      durableFsync: readBoolean(env, 'LOGWEAVE_DURABLE_FSYNC'),
       handleUncaughtErrors: readBoolean(env, 'LOGWEAVE_HANDLE_UNCAUGHT'),
     },
     handleSignals: readBoolean(env, 'LOGWEAVE_HANDLE_SIGNALS'),
@@ -288,6 +304,18 @@ function withoutUndefined<T extends object>(value: T): T {
       entry !== null && typeof entry === 'object' && !Array.isArray(entry) ? withoutUndefined(entry) : entry;
   }
   return result as T;
+}
+
+function readDurableSeverity(env: Environment): SeverityName | 'off' | undefined {
+  const raw = readString(env, 'LOGWEAVE_DURABLE_SEVERITY')?.toLowerCase();
+  if (raw === undefined) return undefined;
+  if (raw === 'off' || (SEVERITY_NAMES as readonly string[]).includes(raw))
+    return raw as SeverityName | 'off';
+  throw new LogweaveConfigError(
+    'env:LOGWEAVE_DURABLE_SEVERITY',
+    `off or one of ${SEVERITY_NAMES.join(', ')}`,
+    raw,
+  );
 }
 
 function readExporterName(env: Environment): ExporterName | undefined {

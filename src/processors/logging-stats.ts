@@ -23,8 +23,14 @@ export type DropReason =
   | 'rejected'
   /** The receiver accepted the batch but reported some records as rejected. */
   | 'partial_success'
-  /** Emitted after shutdown, or not flushed within the shutdown timeout. */
-  | 'shutdown';
+  /** Emitted, or handed to the exporter, after `shutdown()`: the pipeline no longer takes records. */
+  | 'shutdown'
+  /**
+   * Abandoned at the end: still queued or being sent when the shutdown budget
+   * (`shutdownTimeoutMillis`) ran out or the process exited (`process.exit()`, a signal, a fatal
+   * error), with no spool to keep them. With a spool such records are spooled instead.
+   */
+  | 'shutdown_timeout';
 
 /** A point-in-time copy of the counters; safe to serialise. */
 export interface StatsSnapshot {
@@ -40,6 +46,13 @@ export interface StatsSnapshot {
   redacted: number;
   /** Records written to the durable spool (delivered later, when replayed, and then counted in `exported`). */
   spooled: number;
+  /**
+   * Records that left the spool: delivered from it (also counted in `exported`), or given up there
+   * (`spool_full`, `spool_corrupt`, `rejected` on replay, also counted in `dropped`); including
+   * what an earlier run left. Once `shutdown()` resolved,
+   * `emitted = exported + Σ dropped + spooled − unspooled`.
+   */
+  unspooled: number;
 }
 
 /**
@@ -51,6 +64,7 @@ export class LoggingStats {
   #exported = 0;
   #redacted = 0;
   #spooled = 0;
+  #unspooled = 0;
   readonly #kept = new Map<string, number>();
   readonly #dropped = new Map<DropReason, number>();
   readonly #dropListeners: Array<(reason: DropReason, count: number) => void> = [];
@@ -81,6 +95,10 @@ export class LoggingStats {
     this.#spooled += count;
   }
 
+  recordUnspooled(count: number): void {
+    this.#unspooled += count;
+  }
+
   /** Called on every drop; used for diagnostics and metrics. Listeners must not throw. */
   onDrop(listener: (reason: DropReason, count: number) => void): void {
     this.#dropListeners.push(listener);
@@ -98,6 +116,7 @@ export class LoggingStats {
       exported: this.#exported,
       redacted: this.#redacted,
       spooled: this.#spooled,
+      unspooled: this.#unspooled,
     };
   }
 }
