@@ -1,0 +1,106 @@
+import type { Context } from '@opentelemetry/api';
+import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
+import type { LogRecordProcessor, ReadableLogRecord, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
+import { SEVERITY_NAMES, severityNameOf, type SeverityName } from '../config/severity.ts';
+import type { LoggingStats } from '../processors/logging-stats.ts';
+import type { DiskSpool, SpoolEntry } from './disk-spool.ts';
+
+/**
+ * A write-ahead copy of the records that matter most (`delivery.durableSeverity`). Each one the
+ * batch queue accepts is serialized and appended to the journal, a spool of its own in
+ * `<spoolDir>/journal`, before `emit()` returns; the copy is marked delivered (`settle`) once the
+ * batch that carries the record was delivered, spooled or counted as dropped. A process killed
+ * while such records wait in the queue or in a request therefore loses none of them: the next
+ * start moves the journal's unsettled frames into the spool (`moveLeftoverSegments`), which
+ * replays them. The cost is one serialization and one `write()` per journaled record, and one
+ * marker write per batch that carried some.
+ */
+export class DurableJournal {
+  readonly #spool: DiskSpool;
+  readonly #json: boolean;
+  readonly #fsync: boolean;
+  /** By severity number (0..24): is a record of that severity journaled? */
+  readonly #durable: boolean[];
+  readonly #entries = new WeakMap<ReadableLogRecord, SpoolEntry>();
+  readonly #onWriteFailed: (reason: string) => void;
+  #dropsSeen = 0;
+
+  constructor(options: {
+    spool: DiskSpool;
+    json: boolean;
+    fsync: boolean;
+    severity: SeverityName;
+    stats: LoggingStats;
+    /** Told (rate-limited by the caller) when a record could not be journaled; it stays in memory. */
+    onWriteFailed: (reason: string) => void;
+  }) {
+    this.#spool = options.spool;
+    this.#json = options.json;
+    this.#fsync = options.fsync;
+    const lowest = SEVERITY_NAMES.indexOf(options.severity);
+    this.#durable = Array.from(
+      { length: 25 },
+      (_, number) => SEVERITY_NAMES.indexOf(severityNameOf(number)) >= lowest,
+    );
+    this.#onWriteFailed = options.onWriteFailed;
+    // A drop counted while the queue takes a record means the queue refused it (full, or shut down).
+    options.stats.onDrop(() => this.#dropsSeen++);
+  }
+
+  /** Wraps the batch processor: records it accepts at the durable severity are journaled first. */
+  track(batch: LogRecordProcessor): LogRecordProcessor {
+    return {
+      onEmit: (record: ReadWriteLogRecord, context?: Context) => {
+        const dropsBefore = this.#dropsSeen;
+        batch.onEmit(record, context);
+        // Journaled after the queue took it (still synchronously, so before any export can run):
+        // a refused record is counted as dropped and must not come back from the journal.
+        if (this.#dropsSeen === dropsBefore && this.#isDurable(record.severityNumber)) this.#write(record);
+      },
+      forceFlush: () => batch.forceFlush(),
+      shutdown: () => batch.shutdown(),
+    };
+  }
+
+  /** Marks the journaled copies of `logs` delivered: the batch carrying them is settled. */
+  settle(logs: readonly ReadableLogRecord[]): void {
+    let entries: SpoolEntry[] | undefined;
+    for (const record of logs) {
+      const entry = this.#entries.get(record);
+      if (entry === undefined) continue;
+      this.#entries.delete(record);
+      (entries ??= []).push(entry);
+    }
+    if (entries !== undefined) this.#spool.settleEntries(entries);
+  }
+
+  close(): void {
+    this.#spool.close();
+  }
+
+  /** Unspecified and out-of-range severities count as INFO, as everywhere in logweave. */
+  #isDurable(severityNumber: number | undefined): boolean {
+    const number = severityNumber ?? 0;
+    return this.#durable[number >= 0 && number <= 24 ? number : 0] === true;
+  }
+
+  #write(record: ReadableLogRecord): void {
+    let payload: Uint8Array | undefined;
+    try {
+      payload = (this.#json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest([record]);
+    } catch {
+      payload = undefined;
+    }
+    const entry =
+      payload === undefined ? undefined : this.#spool.appendEntry(payload, 1, this.#json, this.#fsync);
+    if (entry === undefined) {
+      this.#onWriteFailed(
+        payload === undefined
+          ? 'the OTLP serializer could not encode the record'
+          : `the journal ${this.#spool.dir} could not be written`,
+      );
+      return;
+    }
+    this.#entries.set(record, entry);
+  }
+}
