@@ -20,6 +20,7 @@ import { createExporter } from './exporters/create-exporter.ts';
 import { boundedBy } from './lifecycle/bounded-by.ts';
 import { registerExitHooks } from './lifecycle/exit-hooks.ts';
 import { exportBudgetMillis } from './lifecycle/flush-budget.ts';
+import { pipelineFinisher } from './lifecycle/finish-pipeline.ts';
 import { PendingRecords } from './lifecycle/pending-records.ts';
 import { registerSignalFlush } from './lifecycle/signal-handlers.ts';
 import { registerUncaughtErrorHandler } from './lifecycle/uncaught-errors.ts';
@@ -99,12 +100,14 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   const terminal: LogRecordProcessor =
     exporterSetup === undefined
       ? new DiscardProcessor()
-      : pendingRecords.track(
-          new BatchLogRecordProcessor({
-            exporter: pendingRecords.release(exporterSetup.exporter),
-            ...resolved.batch,
-            selfObsMeterProvider: createQueueDropMeterProvider(stats),
-          }),
+      : exporterSetup.wrapQueue(
+          pendingRecords.track(
+            new BatchLogRecordProcessor({
+              exporter: pendingRecords.release(exporterSetup.exporter),
+              ...resolved.batch,
+              selfObsMeterProvider: createQueueDropMeterProvider(stats),
+            }),
+          ),
         );
   reportPipelineDrops(stats, diagnostics, resolved);
   const reportInternalError = internalErrorReporter(diagnostics);
@@ -159,10 +162,12 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   const withTimeout = (work: Promise<void>, what: string): Promise<void> =>
     boundedBy(work, resolved.shutdownTimeoutMillis, () =>
       diagnostics.report(
-        'shutdown_timeout',
-        `${what} did not finish within ${resolved.shutdownTimeoutMillis} ms; records still queued may be lost`,
+        'flush_timeout',
+        `${what} did not finish within ${resolved.shutdownTimeoutMillis} ms (shutdownTimeoutMillis)`,
       ),
     );
+  // Keeps what is still queued or in flight and writes the final loss summary (lifecycle/).
+  const finish = pipelineFinisher({ exporter: exporterSetup, pendingRecords, readStats, diagnostics });
 
   let shutdownPromise: Promise<void> | undefined;
   const unregisterHooks: Array<() => void> = [];
@@ -190,12 +195,16 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     forceFlush: () =>
       shutdownPromise ? shutdownPromise : withTimeout(loggerProvider.forceFlush(), 'forceFlush'),
     shutdown() {
-      shutdownPromise ??=
-        (unregisterSignals(),
-        reloader?.close(),
-        stopMetrics?.(),
-        exporterSetup?.hurry(exportBudget),
-        withTimeout(loggerProvider.shutdown(), 'shutdown'));
+      shutdownPromise ??= (async () => {
+        reloader?.close();
+        stopMetrics?.();
+        exporterSetup?.hurry(exportBudget);
+        await withTimeout(loggerProvider.shutdown(), 'shutdown');
+        // What the budget left is spooled or counted before shutdown() resolves; the process hooks
+        // stay until then, so a signal or process.exit() meanwhile still keeps it.
+        finish('at shutdown()');
+        unregisterSignals();
+      })();
       return shutdownPromise;
     },
     stats: readStats,
@@ -214,7 +223,8 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     resolvedOptions: resolved,
     diagnostics,
   };
-  if (resolved.handleSignals) unregisterHooks.push(registerSignalFlush(flushBeforeExit));
+  if (resolved.handleSignals)
+    unregisterHooks.push(registerSignalFlush(flushBeforeExit, (signal) => finish(`on ${signal}`)));
   let emittedAtLastFlush = -1;
   unregisterHooks.push(
     registerExitHooks({
@@ -223,7 +233,7 @@ export function createLogging(options: LoggingOptions = {}): Logging {
         emittedAtLastFlush = stats.snapshot().emitted;
         return flushBeforeExit();
       },
-      keepNow: () => exporterSetup?.keepAtExit(pendingRecords.drain()),
+      keepNow: (code) => finish(`at exit (code ${code})`),
     }),
   );
   if (resolved.delivery.handleUncaughtErrors) {

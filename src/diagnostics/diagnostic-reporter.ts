@@ -30,4 +30,16 @@ export class DiagnosticReporter {
       // Diagnostics must never throw into the application; a broken stderr has nowhere to report to.
     }
   }
+
+  /**
+   * Writes `message` under `[summary]` whatever the interval: the final account when the
+   * process ends or `shutdown()` resolves, which no rate limit may hide.
+   */
+  summarize(message: string): void {
+    try {
+      this.#write(`logweave: [summary] ${message}`);
+    } catch {
+      // As above: nowhere left to report to.
+    }
+  }
 }
