@@ -53,7 +53,11 @@ export async function waitForLine(child: LoggingChild, matches: (line: string) =
 }
 
 /** Polls `condition` every 10 ms; rejects after `timeoutMillis`. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMillis = 15_000): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean,
+  what: string,
+  timeoutMillis = 15_000,
+): Promise<void> {
   const giveUpAt = Date.now() + timeoutMillis;
   while (!condition()) {
     if (Date.now() > giveUpAt) throw new Error(`timed out after ${timeoutMillis} ms waiting for ${what}`);

@@ -5,11 +5,7 @@ import { decodeProtobufRequest } from './otlp-proto.ts';
 import { flattenRequest, type ReceivedRecord } from './otlp-records.ts';
 
 /** What the receiver does with one request; the default answers 200 and keeps the records. */
-export type ReceiverBehavior = (request: {
-  contentType: string;
-  body: Buffer;
-  count: number;
-}) =>
+export type ReceiverBehavior = (request: { contentType: string; body: Buffer; count: number }) =>
   | {
       status: number;
       headers?: Record<string, string>;

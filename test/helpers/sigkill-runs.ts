@@ -25,7 +25,8 @@ export interface SigkillResult {
 
 /**
  * Runs the durable-child fixture `runs` times on one spool, SIGKILLing each once it has emitted
- * about `recordsPerRun` records; then one more start replays what the spool holds. Every run
+ * `recordsPerRun` records plus a fixed per-run offset (0..511, so the kills fall at different
+ * points of the batch cycle); then one more start replays what the spool holds. Every run
  * sends to one healthy receiver on 127.0.0.1, which tells what arrived.
  */
 export async function sigkillRuns(options: {
@@ -48,9 +49,10 @@ export async function sigkillRuns(options: {
     for (let run = 0; run < options.runs; run++) {
       const child = startLoggingChild(fixture, { ...baseEnv, RUN: String(run), RATE: '2000' });
       await waitForLine(child, (line) => line === 'ready');
+      const killAfter = options.recordsPerRun + ((run * 263) % 512);
       await waitUntil(
-        () => lastEmitted(child.stdout) >= options.recordsPerRun,
-        `run ${run} to emit ${options.recordsPerRun} records`,
+        () => lastEmitted(child.stdout) >= killAfter,
+        `run ${run} to emit ${killAfter} records`,
       );
       child.process.kill('SIGKILL');
       await child.exit;
@@ -62,7 +64,9 @@ export async function sigkillRuns(options: {
     await waitForLine(last, (line) => line === 'ready');
     const arrivedErrors = (): number =>
       receiver.records.filter((record) => errors.has(keyOf(record.attributes))).length;
-    await waitUntil(() => arrivedErrors() >= errors.size, 'the spooled ERRORs', 15_000).catch(() => undefined);
+    await waitUntil(() => arrivedErrors() >= errors.size, 'the spooled ERRORs', 15_000).catch(
+      () => undefined,
+    );
     // Give the replay a moment to finish what it started (a bounded wait; losses are then counted).
     let settledCount = -1;
     while (settledCount !== receiver.records.length) {

@@ -13,9 +13,8 @@ const LINES = 1000;
 
 /** Parses the final summary line: how many were emitted, and what was lost by reason. */
 function parseSummary(line: string): { emitted: number; lost: Record<string, number> } | undefined {
-  const match = /^logweave: \[summary\] .*?: (\d+) of (\d+) log records emitted were lost(?: \(([^)]*)\))?/.exec(
-    line,
-  );
+  const match =
+    /^logweave: \[summary\] .*?: (\d+) of (\d+) log records emitted were lost(?: \(([^)]*)\))?/.exec(line);
   if (match === null) return undefined;
   const lost: Record<string, number> = {};
   for (const part of (match[3] ?? '').split(', ').filter((each) => each !== '')) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createLogging, type StatsSnapshot } from '../../src/index.ts';
+import { drainSpool } from '../helpers/drain-spool.ts';
 import { startLoggingChild, tell, waitForLine, waitUntil } from '../helpers/logging-child.ts';
 import { startOtlpReceiver as startReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
@@ -15,7 +16,6 @@ import { startOtlpReceiver as startReceiver, type OtlpReceiver } from '../helper
  * every abandoned record is counted (`shutdown_timeout`), so the stats add up.
  */
 const child = fileURLToPath(new URL('../fixtures/shutdown-child.ts', import.meta.url));
-const drainer = fileURLToPath(new URL('../fixtures/delivery-child.ts', import.meta.url));
 const spoolDirs: string[] = [];
 const receivers: OtlpReceiver[] = [];
 after(async () => {
@@ -44,77 +44,70 @@ const HUNG_ENV = {
   BATCH: '100',
 };
 
-/** Replays `spoolDir` to a healthy receiver in a fresh process; returns its stats and what arrived. */
-async function drain(spoolDir: string, expected: number): Promise<{ stats: StatsSnapshot; indexes: number[] }> {
-  const receiver = await startOtlpReceiver();
-  const process = startLoggingChild(drainer, {
-    MODE: 'drain',
-    EXPECT: String(expected),
-    LOGWEAVE_SPOOL_DIR: spoolDir,
-    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
-    LOGWEAVE_SPOOL_REPLAY_BACKOFF: '50',
-    LOGWEAVE_DIAGNOSTIC_INTERVAL: '0',
-  });
-  const line = await waitForLine(process, (text) => text.startsWith('{'));
-  const { code } = await process.exit;
-  assert.equal(code, 0, process.stderr());
-  const indexes = receiver.records.map((record) => Number(record.attributes['index']));
-  await receiver.close();
-  return { stats: JSON.parse(line) as StatsSnapshot, indexes };
-}
-
 function totalDropped(stats: StatsSnapshot): number {
   return Object.values(stats.dropped).reduce((sum, count) => sum + (count ?? 0), 0);
 }
 
 describe('shutdown within its budget against a receiver that never answers', { timeout: 120_000 }, () => {
-  test('SIGTERM while a batch is in flight, with a spool: dies of the signal in time, every record is spooled', async () => {
-    const receiver = await startOtlpReceiver(() => 'hang');
-    const spoolDir = newSpoolDir();
-    const logging = startLoggingChild(child, {
-      ...HUNG_ENV,
-      END: 'signal',
-      LOGWEAVE_SPOOL_DIR: spoolDir,
-      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+  // With the export deadline (default 500 ms) the hung batch is already spooled when the signal
+  // comes; with a deadline past the budget only aborting the request at the budget can keep it.
+  for (const [what, deadline] of [
+    ['', {}],
+    [' and an export deadline past the budget', { LOGWEAVE_EXPORT_DEADLINE: '20000' }],
+  ] as const) {
+    test(`SIGTERM while a batch is in flight, with a spool${what}: dies of the signal in time, every record is spooled`, async () => {
+      const receiver = await startOtlpReceiver(() => 'hang');
+      const spoolDir = newSpoolDir();
+      const logging = startLoggingChild(child, {
+        ...HUNG_ENV,
+        END: 'signal',
+        LOGWEAVE_SPOOL_DIR: spoolDir,
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+        ...deadline,
+      });
+      await waitForLine(logging, (line) => line === 'ready');
+      await waitUntil(() => receiver.received >= 1, 'the first batch to be in flight');
+      const signalledAt = Date.now();
+      logging.process.kill('SIGTERM');
+      const { code, signal } = await logging.exit;
+      const took = Date.now() - signalledAt;
+      assert.equal(code, null);
+      assert.equal(signal, 'SIGTERM', 'the process still dies of the signal');
+      assert.ok(
+        took < 10_000,
+        `ended ${took} ms after SIGTERM: bounded by the budget, not the 20 s export timeout`,
+      );
+
+      const { stats, indexes } = await drainSpool(spoolDir, 300);
+      assert.equal(stats.exported, 300, `the next start delivers every record; stderr:\n${logging.stderr()}`);
+      assert.equal(new Set(indexes).size, 300);
+      assert.deepEqual(readdirSync(spoolDir), []);
     });
-    await waitForLine(logging, (line) => line === 'ready');
-    await waitUntil(() => receiver.received >= 1, 'the first batch to be in flight');
-    const signalledAt = Date.now();
-    logging.process.kill('SIGTERM');
-    const { code, signal } = await logging.exit;
-    const took = Date.now() - signalledAt;
-    assert.equal(code, null);
-    assert.equal(signal, 'SIGTERM', 'the process still dies of the signal');
-    assert.ok(took < 10_000, `ended ${took} ms after SIGTERM: bounded by the budget, not the 20 s export timeout`);
 
-    const { stats, indexes } = await drain(spoolDir, 300);
-    assert.equal(stats.exported, 300, `the next start delivers every record; stderr:\n${logging.stderr()}`);
-    assert.equal(new Set(indexes).size, 300);
-    assert.deepEqual(readdirSync(spoolDir), []);
-  });
+    test(`shutdown() while a batch is in flight${what}, then process.exit(0): every record is spooled before it resolves`, async () => {
+      const receiver = await startOtlpReceiver(() => 'hang');
+      const spoolDir = newSpoolDir();
+      const logging = startLoggingChild(child, {
+        ...HUNG_ENV,
+        END: 'shutdown',
+        LOGWEAVE_SPOOL_DIR: spoolDir,
+        OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+        ...deadline,
+      });
+      await waitForLine(logging, (line) => line === 'ready');
+      await waitUntil(() => receiver.received >= 1, 'the first batch to be in flight');
+      tell(logging);
+      const statsLine = await waitForLine(logging, (line) => line.startsWith('{'));
+      const { code } = await logging.exit;
+      assert.equal(code, 0);
+      const atShutdown = JSON.parse(statsLine) as StatsSnapshot;
+      assert.equal(atShutdown.spooled, 300, `stats when shutdown() resolved: ${statsLine}`);
+      assert.equal(totalDropped(atShutdown), 0);
 
-  test('shutdown() while a batch is in flight, then process.exit(0): every record is spooled before it resolves', async () => {
-    const receiver = await startOtlpReceiver(() => 'hang');
-    const spoolDir = newSpoolDir();
-    const logging = startLoggingChild(child, {
-      ...HUNG_ENV,
-      END: 'shutdown',
-      LOGWEAVE_SPOOL_DIR: spoolDir,
-      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: receiver.url,
+      const { stats } = await drainSpool(spoolDir, 300);
+      assert.equal(stats.exported, 300);
     });
-    await waitForLine(logging, (line) => line === 'ready');
-    await waitUntil(() => receiver.received >= 1, 'the first batch to be in flight');
-    tell(logging);
-    const statsLine = await waitForLine(logging, (line) => line.startsWith('{'));
-    const { code } = await logging.exit;
-    assert.equal(code, 0);
-    const atShutdown = JSON.parse(statsLine) as StatsSnapshot;
-    assert.equal(atShutdown.spooled, 300, `stats when shutdown() resolved: ${statsLine}`);
-    assert.equal(totalDropped(atShutdown), 0);
-
-    const { stats } = await drain(spoolDir, 300);
-    assert.equal(stats.exported, 300);
-  });
+  }
 
   test('shutdown() without a spool: every abandoned record is counted as shutdown_timeout, the stats add up', async () => {
     const receiver = await startOtlpReceiver(() => 'hang');
@@ -175,4 +168,30 @@ describe('stats add up after shutdown() with a receiver slower than the budget',
       await receiver.close();
     });
   }
+});
+
+describe('records nobody can deliver any more are counted', () => {
+  test('a custom exporter that never calls back: shutdown() counts its batch and the queue as shutdown_timeout', async () => {
+    let exports = 0;
+    const logging = createLogging({
+      serviceName: 'stuck-exporter',
+      exporter: {
+        export: () => void exports++, // never calls back
+        shutdown: () => Promise.resolve(),
+        forceFlush: () => Promise.resolve(),
+      },
+      batch: { maxQueueSize: 1000, maxExportBatchSize: 50, scheduledDelayMillis: 10 },
+      shutdownTimeoutMillis: 300,
+      diagnosticWriter: () => undefined,
+      handleSignals: false,
+      env: {},
+    });
+    const log = logging.getLogger('stuck');
+    for (let index = 0; index < 200; index++) log.info('stuck line', { index });
+    await waitUntil(() => exports >= 1, 'the first batch to be handed over');
+    await logging.shutdown();
+    const stats = logging.stats();
+    assert.equal(stats.dropped.shutdown_timeout, 200, JSON.stringify(stats));
+    assert.equal(stats.exported + totalDropped(stats), stats.emitted);
+  });
 });
