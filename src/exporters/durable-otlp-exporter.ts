@@ -7,6 +7,7 @@ import type { DiskSpool, SpoolEntry } from './disk-spool.ts';
 import type { DurableJournal } from './durable-journal.ts';
 import { OtlpHttpSender, type SendOutcome } from './otlp-http-sender.ts';
 import { MAX_RETRIES, retryBackoffMillis, sleep } from './retry-schedule.ts';
+import { readPartialSuccess } from './partial-success.ts';
 import { contentTypeOf } from './spool-frame.ts';
 import { SpoolReplayer } from './spool-replayer.ts';
 
@@ -154,9 +155,7 @@ export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExpo
    */
   async forceFlush(): Promise<void> {
     const urgent = this.#urgent !== undefined;
-    await Promise.all(
-      [...this.#deliveries].map((delivery) => (urgent ? delivery.done : delivery.answered)),
-    );
+    await Promise.all([...this.#deliveries].map((delivery) => (urgent ? delivery.done : delivery.answered)));
   }
 
   /** Flushes, then waits for requests still running for spooled batches (bounded the same way). */
@@ -432,23 +431,4 @@ export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExpo
 function abortWith(signal: AbortSignal, controller: AbortController): void {
   if (signal.aborted) controller.abort();
   else signal.addEventListener('abort', () => controller.abort(), { once: true });
-}
-
-/** The receiver's partial-success answer, if any; an empty or unreadable body means full success. */
-function readPartialSuccess(
-  body: Uint8Array,
-  json: boolean,
-): { rejected: number; message: string } | undefined {
-  if (body.byteLength === 0) return undefined;
-  try {
-    const response = (json ? JsonLogsSerializer : ProtobufLogsSerializer).deserializeResponse(body);
-    const partial = response.partialSuccess;
-    if (partial === undefined || partial === null) return undefined;
-    const rejected = Number(partial.rejectedLogRecords ?? 0);
-    const message = partial.errorMessage ?? '';
-    if (rejected <= 0 && message === '') return undefined;
-    return { rejected, message: message === '' ? 'no message given' : message };
-  } catch {
-    return undefined;
-  }
 }
