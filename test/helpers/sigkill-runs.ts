@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startLoggingChild, waitForLine, waitUntil } from './logging-child.ts';
+import { startLoggingChild, waitForLine, waitUntil, type LoggingChild } from './logging-child.ts';
 import { startOtlpReceiver } from './otlp-receiver.ts';
 
 const fixture = fileURLToPath(new URL('../fixtures/durable-child.ts', import.meta.url));
@@ -46,9 +46,15 @@ export async function sigkillRuns(options: {
   const errors = new Map<string, true>();
   const emittedPerRun: number[] = [];
   try {
+    // Each run starts while the one before is still logging (its start-up, not its logging,
+    // is what takes time); a spool adopts only what dead processes left, so nothing is shared.
+    const start = (run: number): LoggingChild =>
+      startLoggingChild(fixture, { ...baseEnv, RUN: String(run), RATE: '2000' });
+    let next: LoggingChild | undefined = start(0);
     for (let run = 0; run < options.runs; run++) {
-      const child = startLoggingChild(fixture, { ...baseEnv, RUN: String(run), RATE: '2000' });
+      const child: LoggingChild = next!;
       await waitForLine(child, (line) => line === 'ready');
+      next = run + 1 < options.runs ? start(run + 1) : undefined;
       const killAfter = options.recordsPerRun + ((run * 263) % 512);
       await waitUntil(
         () => lastEmitted(child.stdout) >= killAfter,
