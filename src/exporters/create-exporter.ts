@@ -75,9 +75,9 @@ function createOtlpSetup(
   const report = new DeliveryReport({ stats, diagnostics, destination, spoolDir: options.delivery.spoolDir });
   const durableSeverity = options.delivery.durableSeverity;
   const spoolDir = options.delivery.spoolDir;
-  const journalDir =
-    spoolDir === undefined || durableSeverity === 'off' ? undefined : join(spoolDir, 'journal');
-  // What a killed process journaled joins the spool before the spool adopts its leftovers.
+  const journalDir = spoolDir === undefined ? undefined : join(spoolDir, 'journal');
+  // What a killed process journaled joins the spool before the spool adopts its leftovers (also
+  // when this run journals nothing itself).
   if (journalDir !== undefined) moveLeftoverSegments(journalDir, spoolDir!);
   const spool = spoolDir === undefined ? undefined : createSpool(spoolDir, options, report);
   const journal =

@@ -6,9 +6,9 @@ import type { LoggingStats } from '../processors/logging-stats.ts';
 import type { DiskSpool, SpoolEntry } from './disk-spool.ts';
 
 /**
- * A write-ahead copy of the records that matter most (`delivery.durableSeverity`). Each one the
- * batch queue accepts is serialized and appended to the journal, a spool of its own in
- * `<spoolDir>/journal`, before `emit()` returns; the copy is marked delivered (`settle`) once the
+ * A write-ahead copy of the records that matter most (`delivery.durableSeverity`). Each one is
+ * serialized and appended to the journal, a spool of its own in `<spoolDir>/journal`, before the
+ * batch queue takes it (so before `emit()` returns); the copy is marked delivered (`settle`) once the
  * batch that carries the record was delivered, spooled or counted as dropped. A process killed
  * while such records wait in the queue or in a request therefore loses none of them: the next
  * start moves the journal's unsettled frames into the spool (`moveLeftoverSegments`), which
@@ -47,15 +47,16 @@ export class DurableJournal {
     options.stats.onDrop(() => this.#dropsSeen++);
   }
 
-  /** Wraps the batch processor: records it accepts at the durable severity are journaled first. */
+  /** Wraps the batch processor: records at the durable severity are journaled before it takes them. */
   track(batch: LogRecordProcessor): LogRecordProcessor {
     return {
       onEmit: (record: ReadWriteLogRecord, context?: Context) => {
+        // Written first, so the copy exists before any export of the record can settle it.
+        const journaled = this.#isDurable(record.severityNumber) && this.#write(record);
         const dropsBefore = this.#dropsSeen;
         batch.onEmit(record, context);
-        // Journaled after the queue took it (still synchronously, so before any export can run):
-        // a refused record is counted as dropped and must not come back from the journal.
-        if (this.#dropsSeen === dropsBefore && this.#isDurable(record.severityNumber)) this.#write(record);
+        // Refused by the full queue: counted as dropped, it must not come back from the journal.
+        if (journaled && this.#dropsSeen !== dropsBefore) this.settle([record]);
       },
       forceFlush: () => batch.forceFlush(),
       shutdown: () => batch.shutdown(),
@@ -76,6 +77,7 @@ export class DurableJournal {
 
   close(): void {
     this.#spool.close();
+    this.#spool.settleEntries([]); // removes segments every copy of which was settled
   }
 
   /** Unspecified and out-of-range severities count as INFO, as everywhere in logweave. */
@@ -84,7 +86,8 @@ export class DurableJournal {
     return this.#durable[number >= 0 && number <= 24 ? number : 0] === true;
   }
 
-  #write(record: ReadableLogRecord): void {
+  /** @returns whether the record is now journaled. */
+  #write(record: ReadableLogRecord): boolean {
     let payload: Uint8Array | undefined;
     try {
       payload = (this.#json ? JsonLogsSerializer : ProtobufLogsSerializer).serializeRequest([record]);
@@ -99,8 +102,9 @@ export class DurableJournal {
           ? 'the OTLP serializer could not encode the record'
           : `the journal ${this.#spool.dir} could not be written`,
       );
-      return;
+      return false;
     }
     this.#entries.set(record, entry);
+    return true;
   }
 }

@@ -23,7 +23,10 @@ export type DropReason =
   | 'rejected'
   /** The receiver accepted the batch but reported some records as rejected. */
   | 'partial_success'
-  /** Emitted, or handed to the exporter, after `shutdown()`: the pipeline no longer takes records. */
+  /**
+   * Handed to the exporter after it was shut down. (Records emitted after `shutdown()` never enter
+   * the pipeline: the SDK's logger refuses them, so they are neither emitted nor dropped.)
+   */
   | 'shutdown'
   /**
    * Abandoned at the end: still queued or being sent when the shutdown budget

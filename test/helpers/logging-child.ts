@@ -22,7 +22,8 @@ export function startLoggingChild(fixture: string, env: Record<string, string>):
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   // A child that already exited must not make writing to its stdin an unhandled error.
   child.stdin.on('error', () => undefined);
-  const exit = once(child, 'exit').then(([code, signal]) => ({
+  // 'close' comes after the exit and after the child's output was read to its end.
+  const exit = once(child, 'close').then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));
@@ -42,8 +43,6 @@ export async function waitForLine(child: LoggingChild, matches: (line: string) =
     const line = child.stdout.find(matches);
     if (line !== undefined) return line;
     if (exited) {
-      // The last lines may arrive just after the exit event.
-      await new Promise((resolve) => setTimeout(resolve, 50));
       const last = child.stdout.find(matches);
       if (last !== undefined) return last;
       throw new Error(`child exited before printing the expected line; stderr:\n${child.stderr()}`);

@@ -33,6 +33,8 @@ export async function sigkillRuns(options: {
   runs: number;
   recordsPerRun: number;
   env: Record<string, string>;
+  /** Overrides for the run that only replays (default: the same as the others). */
+  drainEnv?: Record<string, string>;
 }): Promise<SigkillResult> {
   const receiver = await startOtlpReceiver();
   const spoolDir = mkdtempSync(join(tmpdir(), 'logweave-sigkill-'));
@@ -66,7 +68,12 @@ export async function sigkillRuns(options: {
       emittedPerRun.push(lastEmitted(child.stdout) + 1);
     }
     // The run after the last kill only replays the spool.
-    const last = startLoggingChild(fixture, { ...baseEnv, RUN: String(options.runs), RATE: '0' });
+    const last = startLoggingChild(fixture, {
+      ...baseEnv,
+      ...options.drainEnv,
+      RUN: String(options.runs),
+      RATE: '0',
+    });
     await waitForLine(last, (line) => line === 'ready');
     const arrivedErrors = (): number =>
       receiver.records.filter((record) => errors.has(keyOf(record.attributes))).length;

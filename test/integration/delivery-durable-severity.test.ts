@@ -20,3 +20,18 @@ test(
     assert.equal(result.errorsLost, 0, JSON.stringify(result));
   },
 );
+
+test(
+  'what a killed process journaled is replayed by the next start even if it journals nothing itself',
+  { timeout: 60_000 },
+  async () => {
+    const result = await sigkillRuns({
+      runs: 3,
+      recordsPerRun: 1000,
+      env: { LOGWEAVE_DURABLE_SEVERITY: 'error' },
+      drainEnv: { LOGWEAVE_DURABLE_SEVERITY: 'off' },
+    });
+    assert.ok(result.errors >= 3 * 90);
+    assert.equal(result.errorsLost, 0, JSON.stringify(result));
+  },
+);
