@@ -113,7 +113,7 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     {
       flush: () => ((emittedAtLastFlush = stats.snapshot().emitted), flushing.flushBeforeExit()),
       hasNewRecords: () => stats.snapshot().emitted !== emittedAtLastFlush,
-      keepNow: () => pipeline.exporter?.keepAtExit(pipeline.pending.drain()),
+      finish: (when) => pipeline.finish(when),
       logFatal: (what, error) =>
         getLogger('process').fatal(
           `${what}: ${error instanceof Error ? error.message : String(error)}`,

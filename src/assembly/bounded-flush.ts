@@ -20,8 +20,9 @@ export function boundedFlush(
   const within = (work: Promise<void>, what: string): Promise<void> =>
     boundedBy(work, timeoutMillis, () =>
       pipeline.diagnostics.report(
-        'shutdown_timeout',
-        `${what} did not finish within ${timeoutMillis} ms; records still queued may be lost`,
+        'flush_timeout',
+        `${what} did not finish within ${timeoutMillis} ms; what is still queued or in flight is spooled ` +
+          'or counted as shutdown_timeout (see the summary line)',
       ),
     );
   // Exports stop retrying at the budget and spool the rest, so the flush as a whole ends in time.
@@ -37,7 +38,9 @@ export function boundedFlush(
     shutdown() {
       if (shutdownPromise === undefined) {
         pipeline.exporter?.hurry(exportBudget);
-        shutdownPromise = within(provider.shutdown(), 'shutdown');
+        shutdownPromise = within(provider.shutdown(), 'shutdown').then(() =>
+          pipeline.finish('at shutdown()'),
+        );
       }
       return shutdownPromise;
     },

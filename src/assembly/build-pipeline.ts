@@ -4,6 +4,7 @@ import { processContextFrom } from '../context/process-context.ts';
 import { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import { LoggingStats } from '../core/stats.ts';
 import { createExporter, type ExporterSetup } from '../exporters/create-exporter.ts';
+import { pipelineFinisher } from '../lifecycle/finish-pipeline.ts';
 import { PendingRecords } from '../lifecycle/pending-records.ts';
 import { DiscardProcessor } from '../pipeline/discard-processor.ts';
 import { reportPipelineDrops } from '../pipeline/pipeline-drop-report.ts';
@@ -23,6 +24,11 @@ export interface Pipeline {
   readonly exporter: ExporterSetup | undefined;
   /** What the batch processor still queues, for `process.exit()`. */
   readonly pending: PendingRecords;
+  /**
+   * Synchronously keeps what is still queued or in flight (spooled or written, else counted
+   * `shutdown_timeout`) and writes the final loss summary; `when` names the exit (`on SIGTERM`).
+   */
+  readonly finish: (when: string) => void;
 }
 
 /**
@@ -41,12 +47,14 @@ export function buildPipeline(resolved: ResolvedOptions): Pipeline {
   const terminal: LogRecordProcessor =
     exporter === undefined
       ? new DiscardProcessor()
-      : pending.track(
-          new BatchLogRecordProcessor({
-            exporter: pending.release(exporter.exporter),
-            ...resolved.batch,
-            selfObsMeterProvider: createQueueDropMeterProvider(stats),
-          }),
+      : exporter.wrapQueue(
+          pending.track(
+            new BatchLogRecordProcessor({
+              exporter: pending.release(exporter.exporter),
+              ...resolved.batch,
+              selfObsMeterProvider: createQueueDropMeterProvider(stats),
+            }),
+          ),
         );
   reportPipelineDrops(stats, diagnostics, resolved.batch.maxQueueSize);
   const processContext = processContextFrom(resolved.inheritedContext);
@@ -65,5 +73,11 @@ export function buildPipeline(resolved: ResolvedOptions): Pipeline {
     diagnostics,
   });
   const head = new RequestContextProcessor(redaction, { stats, ...context });
-  return { head, sampling, stats, diagnostics, exporter, pending };
+  const finish = pipelineFinisher({
+    exporter,
+    pendingRecords: pending,
+    readStats: () => (sampling.drainCounters(), stats.snapshot()),
+    diagnostics,
+  });
+  return { head, sampling, stats, diagnostics, exporter, pending, finish };
 }

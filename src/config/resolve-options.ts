@@ -130,6 +130,13 @@ const SECTION_DEFAULTS = {
 } as const;
 
 function checkDelivery(delivery: ResolvedOptions['delivery']): ResolvedOptions['delivery'] {
+  if (delivery.durableSeverity !== 'off' && delivery.spoolDir === undefined) {
+    throw new LogweaveConfigError(
+      'delivery.durableSeverity',
+      `"off" unless delivery.spoolDir (LOGWEAVE_SPOOL_DIR) is set: the records are written to the spool`,
+      delivery.durableSeverity,
+    );
+  }
   if (delivery.replayInitialBackoffMillis > delivery.replayMaxBackoffMillis) {
     throw new LogweaveConfigError(
       'delivery.replayInitialBackoffMillis',

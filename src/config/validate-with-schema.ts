@@ -19,7 +19,9 @@ export function validateWithSchema<T>(
   // A rejected secret (a too-short hash key) must not be echoed into logs and crash reports.
   const received =
     options.secret === true || SECRET_FIELDS.has(String(issue.path.at(-1))) ? '(hidden)' : issue.input;
-  throw new LogweaveConfigError(path, expectationOf(issue), received, { cause: result.error });
+  throw new LogweaveConfigError(path, rangeOf(schema, issue) ?? expectationOf(issue), received, {
+    cause: result.error,
+  });
 }
 
 /** Fields whose values are secrets: errors about them never show the value. */
@@ -40,4 +42,18 @@ function expectationOf(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/**
+ * For a single number out of its bounds, both bounds at once (`an integer from 1 to 600000`):
+ * more useful than the one bound the value broke.
+ */
+function rangeOf(schema: z.ZodType, issue: z.core.$ZodIssue): string | undefined {
+  if ((issue.code !== 'too_small' && issue.code !== 'too_big') || issue.path.length > 0) return undefined;
+  const bounds = schema as unknown as { minValue?: number | null; maxValue?: number | null; isInt?: boolean };
+  const { minValue, maxValue } = bounds;
+  if (typeof minValue !== 'number' || typeof maxValue !== 'number' || !Number.isFinite(maxValue))
+    return undefined;
+  if (maxValue >= Number.MAX_SAFE_INTEGER) return undefined;
+  return `${bounds.isInt === true ? 'an integer' : 'a number'} from ${minValue} to ${maxValue}`;
 }

@@ -67,6 +67,9 @@ export const DEFAULTS = {
     spoolMaxBytes: 100 * 1024 * 1024,
     replayInitialBackoffMillis: 1000,
     replayMaxBackoffMillis: 5000,
+    exportDeadlineMillis: 500,
+    durableSeverity: 'off',
+    durableFsync: false,
     handleUncaughtErrors: true,
   },
   http: {

@@ -49,6 +49,18 @@ export class DiagnosticReporter {
       `${where} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+
+  /**
+   * Writes `message` under `[summary]` whatever the interval: the final account when the
+   * process ends or `shutdown()` resolves, which no rate limit may hide.
+   */
+  summarize(message: string): void {
+    try {
+      this.#write(`logweave: [summary] ${message}`);
+    } catch {
+      // As above: nowhere left to report to.
+    }
+  }
 }
 
 function writeToStderr(line: string): void {

@@ -25,8 +25,17 @@ export type DropReason =
   | 'rejected'
   /** The receiver accepted the batch but reported some records as rejected. */
   | 'partial_success'
-  /** Emitted after shutdown, or not flushed within the shutdown timeout. */
-  | 'shutdown';
+  /**
+   * Handed to the exporter after it was shut down. (Records emitted after `shutdown()` never enter
+   * the pipeline: the SDK's logger refuses them, so they are neither emitted nor dropped.)
+   */
+  | 'shutdown'
+  /**
+   * Abandoned at the end: still queued or being sent when the shutdown budget
+   * (`shutdownTimeoutMillis`) ran out or the process exited (`process.exit()`, a signal, a fatal
+   * error), with no spool to keep them. With a spool such records are spooled instead.
+   */
+  | 'shutdown_timeout';
 
 /** A point-in-time copy of the counters; safe to serialise. */
 export interface StatsSnapshot {
@@ -47,6 +56,13 @@ export interface StatsSnapshot {
    * period): each will be counted as kept if its request or trace fails, else as the drop its rule made.
    */
   held: number;
+  /**
+   * Records that left the spool: delivered from it (also counted in `exported`), or given up there
+   * (`spool_full`, `spool_corrupt`, `rejected` on replay, also counted in `dropped`); including
+   * what an earlier run left. Once `shutdown()` resolved,
+   * `emitted = exported + Σ dropped + spooled − unspooled`.
+   */
+  unspooled: number;
 }
 
 /**
@@ -59,6 +75,7 @@ export class LoggingStats {
   #redacted = 0;
   #spooled = 0;
   #held = 0;
+  #unspooled = 0;
   readonly #kept = new Map<string, number>();
   readonly #dropped = new Map<DropReason, number>();
   readonly #dropListeners: Array<(reason: DropReason, count: number) => void> = [];
@@ -94,6 +111,10 @@ export class LoggingStats {
     this.#held = count;
   }
 
+  recordUnspooled(count: number): void {
+    this.#unspooled += count;
+  }
+
   /** Called on every drop; used for diagnostics and metrics. Listeners must not throw. */
   onDrop(listener: (reason: DropReason, count: number) => void): void {
     this.#dropListeners.push(listener);
@@ -112,6 +133,7 @@ export class LoggingStats {
       redacted: this.#redacted,
       spooled: this.#spooled,
       held: this.#held,
+      unspooled: this.#unspooled,
     };
   }
 }

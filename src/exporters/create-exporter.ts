@@ -1,4 +1,4 @@
-import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ResolvedOptions } from '../config/resolve-options.ts';
 import type { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import type { LoggingStats } from '../core/stats.ts';
@@ -12,8 +12,15 @@ export interface ExporterSetup {
   exporter: LogRecordExporter;
   /** Makes exports give up (and spool) `millis` from now until the returned release is called. */
   hurry(millis: number): () => void;
-  /** Synchronously keeps records that would be lost because the process exits now. */
+  /**
+   * Synchronously keeps what is still queued (`pending`) or being exported because the process
+   * ends now (or `shutdown()` ran out of time): spooled or written, else counted `shutdown_timeout`.
+   */
   keepAtExit(pending: ReadableLogRecord[]): void;
+  /** Wraps the batch processor (the durable journal of `delivery.durableSeverity` records). */
+  wrapQueue(batch: LogRecordProcessor): LogRecordProcessor;
+  /** Records waiting in the spool (0 without one). */
+  inSpool(): number;
 }
 
 /** The exporter the resolved options name, counting into `stats`; undefined for `none`. */
@@ -30,6 +37,8 @@ export function createExporter(
       exporter: durable,
       hurry: (millis) => durable.hurry(millis),
       keepAtExit: (pending) => durable.keepAtExit(pending),
+      wrapQueue: (batch) => durable.withJournal(batch),
+      inSpool: () => durable.spooledRecords,
     };
   }
   const [inner, destination] =
@@ -45,10 +54,13 @@ export function createExporter(
     exporter: reporting,
     hurry: () => () => undefined,
     keepAtExit(pending) {
-      if (pending.length === 0) return;
-      if (writesSynchronously) reporting.export(pending, () => undefined);
-      else
-        reporting.report.dropped('shutdown', pending.length, 'the process exited before they were exported');
+      if (writesSynchronously) {
+        if (pending.length > 0) reporting.export(pending, () => undefined);
+      } else {
+        reporting.abandon(pending);
+      }
     },
+    wrapQueue: (batch) => batch,
+    inSpool: () => 0,
   };
 }

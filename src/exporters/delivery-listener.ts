@@ -8,6 +8,8 @@ export interface DeliveryListener {
   delivered(count: number): void;
   /** Written to the spool after `reason`; not lost, delivered later. */
   spooled(count: number, reason: string): void;
+  /** Left the spool (delivered from it, or given up there: also reported as `delivered` / `dropped`). */
+  unspooled(count: number): void;
   dropped(reason: DropReason, count: number, detail: string): void;
 }
 

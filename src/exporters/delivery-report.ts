@@ -45,6 +45,10 @@ export class DeliveryReport implements DeliveryListener {
     );
   }
 
+  unspooled(count: number): void {
+    this.#stats.recordUnspooled(count);
+  }
+
   dropped(reason: DropReason, count: number, detail: string): void {
     this.#stats.recordDropped(reason, count);
     const total = this.#stats.droppedCount(reason);

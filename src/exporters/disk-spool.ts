@@ -1,6 +1,7 @@
 import {
   closeSync,
   ftruncateSync,
+  fdatasyncSync,
   readSync,
   mkdirSync,
   openSync,
@@ -12,7 +13,13 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { decodeSegment, deliveredMarker, encodeFrame, type SpoolFrame } from './spool-frame.ts';
+import {
+  decodeSegment,
+  deliveredMarker,
+  encodeFrame,
+  FRAME_HEADER_BYTES,
+  type SpoolFrame,
+} from './spool-frame.ts';
 
 const SEGMENT_SUFFIX = '.lwspool';
 const SEGMENT_NAME = /^(\d{15})-(\d{6})-(\d+)\.lwspool$/;
@@ -50,6 +57,17 @@ export interface SpooledBatch {
   readonly payload: Buffer;
   /** Marks the frame delivered (or given up) on disk; the segment is removed once empty. */
   settle(): void;
+}
+
+/** A frame this process appended and will settle itself (see `appendEntry`). */
+export interface SpoolEntry {
+  readonly recordCount: number;
+}
+
+interface EntryState extends SpoolEntry {
+  readonly segment: Segment;
+  readonly offset: number;
+  settled: boolean;
 }
 
 /**
@@ -122,6 +140,78 @@ export class DiskSpool {
     current.segment.bytes += frame.length;
     current.segment.pendingRecords += recordCount;
     return true;
+  }
+
+  /**
+   * `append`, returning a handle by which the caller marks the frame delivered once the same
+   * records reached the receiver another way (the request still running when the batch was
+   * spooled, or the batch that carried a record also journaled on its own). Until then the frame
+   * is pending like any other, and survives a crash. `fsync` also flushes it to the device.
+   */
+  appendEntry(
+    payload: Uint8Array,
+    recordCount: number,
+    json: boolean,
+    fsync = false,
+  ): SpoolEntry | undefined {
+    const before = this.#current?.segment;
+    if (!this.append(payload, recordCount, json)) return undefined;
+    const current = this.#current!;
+    if (fsync) {
+      try {
+        fdatasyncSync(current.fd);
+      } catch {
+        // Written to the page cache all the same: it survives a process crash.
+      }
+    }
+    if (before !== undefined && before !== current.segment) this.#removeSettledSegments();
+    const entry: EntryState = {
+      recordCount,
+      segment: current.segment,
+      offset: current.segment.bytes - FRAME_HEADER_BYTES - payload.byteLength,
+      settled: false,
+    };
+    return entry;
+  }
+
+  /** Marks frames from `appendEntry` delivered (once each); a segment left empty is removed. */
+  settleEntries(entries: readonly SpoolEntry[]): void {
+    const bySegment = new Map<Segment, EntryState[]>();
+    for (const entry of entries as readonly EntryState[]) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      if (!this.#segments.includes(entry.segment)) continue; // evicted meanwhile
+      const frame = entry.segment.frames?.find((each) => each.offset === entry.offset);
+      if (frame !== undefined) {
+        this.#settle(entry.segment, frame);
+        continue;
+      }
+      entry.segment.pendingRecords -= entry.recordCount;
+      const list = bySegment.get(entry.segment) ?? [];
+      list.push(entry);
+      bySegment.set(entry.segment, list);
+    }
+    for (const [segment, list] of bySegment) {
+      try {
+        const fd = openSync(segment.path, 'r+');
+        try {
+          for (const entry of list) writeSync(fd, deliveredMarker(), 0, 4, entry.offset);
+        } finally {
+          closeSync(fd);
+        }
+      } catch {
+        // The marker only saves a duplicate after a crash; failing to write it loses nothing.
+      }
+    }
+    this.#removeSettledSegments();
+  }
+
+  /** Removes sealed segments whose every frame was settled through `settleEntries`. */
+  #removeSettledSegments(): void {
+    for (const segment of [...this.#segments]) {
+      if (segment !== this.#current?.segment && segment.frames === undefined && segment.pendingRecords <= 0)
+        this.#remove(segment);
+    }
   }
 
   /** The oldest batch not yet delivered, or undefined when the spool is empty. */
@@ -317,6 +407,32 @@ export class DiskSpool {
     }
     const adopted = this.#segments.filter((segment) => segment.pendingRecords === 0);
     for (const empty of adopted) this.#remove(empty);
+  }
+}
+
+/**
+ * Moves the segments in `fromDir` whose writer is gone (as `DiskSpool` would adopt them) into
+ * `toDir`, where the spool there adopts and replays them; a segment another process moved first
+ * is skipped. Segment names are unique across the spools of one process, so nothing is replaced.
+ * Used for the durable journal: what a killed process journaled is replayed by the next start.
+ */
+export function moveLeftoverSegments(fromDir: string, toDir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(fromDir).filter((name) => SEGMENT_NAME.test(name));
+  } catch {
+    return; // no journal yet
+  }
+  for (const name of names) {
+    const [, created, , pidText] = SEGMENT_NAME.exec(name)!;
+    const pid = Number(pidText);
+    const gone = pid === process.pid ? Number(created) < processStartedAt : !isRunning(pid);
+    if (!gone) continue;
+    try {
+      renameSync(join(fromDir, name), join(toDir, name));
+    } catch {
+      // Another process moved it first.
+    }
   }
 }
 

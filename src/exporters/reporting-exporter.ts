@@ -17,6 +17,11 @@ export class ReportingExporter implements LogRecordExporter {
   readonly #inner: LogRecordExporter;
   readonly #innerReports: boolean;
   readonly report: DeliveryReport;
+  /** Batches handed to the inner exporter and not called back yet. */
+  readonly #inFlight = new Set<ReadableLogRecord[]>();
+  /** Records counted by `abandon()`: their late outcome is not counted again. */
+  readonly #abandoned = new WeakSet<ReadableLogRecord>();
+  #anyAbandoned = false;
 
   constructor(options: {
     inner: LogRecordExporter;
@@ -37,24 +42,54 @@ export class ReportingExporter implements LogRecordExporter {
     const done = (result: ExportResult): void => {
       if (called) return;
       called = true;
+      this.#inFlight.delete(logs);
       if (!this.#innerReports) {
-        if (result.code === ExportResultCode.SUCCESS) this.report.delivered(logs.length);
-        else this.report.dropped('export_failed', logs.length, result.error?.message ?? 'unknown error');
+        const count = this.#countable(logs);
+        if (result.code === ExportResultCode.SUCCESS) this.report.delivered(count);
+        else if (count > 0)
+          this.report.dropped('export_failed', count, result.error?.message ?? 'unknown error');
       }
       resultCallback(result);
     };
+    if (!this.#innerReports) this.#inFlight.add(logs);
     try {
       this.#inner.export(logs, done);
     } catch (error) {
       if (called) return;
       called = true;
+      this.#inFlight.delete(logs);
       this.report.dropped(
         'export_failed',
-        logs.length,
+        this.#countable(logs),
         error instanceof Error ? error.message : String(error),
       );
       resultCallback({ code: ExportResultCode.FAILED, error: error as Error });
     }
+  }
+
+  /**
+   * The process is ending (or `shutdown()` ran out of time): counts `pending` and every batch the
+   * inner exporter has not answered as `shutdown_timeout`. An answer that still comes is not
+   * counted again. For inner exporters that do not report their own outcomes.
+   */
+  abandon(pending: readonly ReadableLogRecord[]): void {
+    const batches = [...this.#inFlight, pending];
+    this.#inFlight.clear();
+    for (const logs of batches) {
+      const count = this.#countable(logs);
+      for (const record of logs) this.#abandoned.add(record);
+      this.#anyAbandoned = true;
+      if (count > 0)
+        this.report.dropped('shutdown_timeout', count, 'the process ended before they were exported');
+    }
+  }
+
+  /** Records of `logs` not already counted by `abandon()`. */
+  #countable(logs: readonly ReadableLogRecord[]): number {
+    if (!this.#anyAbandoned) return logs.length;
+    let count = 0;
+    for (const record of logs) if (!this.#abandoned.has(record)) count++;
+    return count;
   }
 
   forceFlush(): Promise<void> {

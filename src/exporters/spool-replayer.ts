@@ -10,6 +10,11 @@ export interface SpoolReplayerOptions {
   delivered(batch: SpooledBatch, body: Uint8Array): void;
   /** Called for a batch the receiver will never take (4xx, 413); it is settled and not retried. */
   rejected(batch: SpooledBatch, reason: string): void;
+  /**
+   * Resolves once no live request is still running for a batch that was also spooled (see
+   * `DurableOtlpExporter`'s export deadline); replay waits for it, so that copy is not sent twice.
+   */
+  liveRequestsSettled?(): Promise<void>;
   initialBackoffMillis: number;
   maxBackoffMillis: number;
 }
@@ -78,6 +83,8 @@ export class SpoolReplayer {
           await sleep(delay, this.#wakeUp.signal, false);
           if (this.#stopped || this.#paused) break;
         }
+        await this.#options.liveRequestsSettled?.();
+        if (this.#stopped || this.#paused) break;
         delay = await this.#sendOldest();
       }
     } finally {

@@ -10,7 +10,8 @@
 export interface ExitHooks {
   flush: () => Promise<void>;
   hasNewRecords: () => boolean;
-  keepNow: () => void;
+  /** Runs in the `exit` listener, with the exit code. */
+  keepNow: (code: number) => void;
 }
 
 const registered = new Set<ExitHooks>();
@@ -27,10 +28,10 @@ function onBeforeExit(): void {
   });
 }
 
-function onExit(): void {
+function onExit(code: number): void {
   for (const hooks of registered) {
     try {
-      hooks.keepNow();
+      hooks.keepNow(code);
     } catch {
       // An exit listener that throws would replace the application's exit code.
     }

@@ -8,8 +8,11 @@ export interface ProcessHookActions {
   flush(): Promise<void>;
   /** Whether anything was emitted since the last flush (ends the `beforeExit` cycle). */
   hasNewRecords(): boolean;
-  /** Synchronously keep what is still queued: the process exits now (`process.exit()`). */
-  keepNow(): void;
+  /**
+   * Synchronously keep what is still queued or in flight and write the final summary: the
+   * process ends now (`process.exit()`, a signal about to be re-raised). `when` names the exit.
+   */
+  finish(when: string): void;
   /** Record an error that is about to end the process, as FATAL. */
   logFatal(what: string, error: unknown): void;
 }
@@ -28,12 +31,19 @@ export interface ProcessHookSettings {
  */
 export function installProcessHooks(actions: ProcessHookActions, settings: ProcessHookSettings): () => void {
   const unregister: Array<() => void> = [];
-  if (settings.signals) unregister.push(registerSignalFlush(() => actions.flush()));
+  if (settings.signals) {
+    unregister.push(
+      registerSignalFlush(
+        () => actions.flush(),
+        (signal) => actions.finish(`on ${signal}`),
+      ),
+    );
+  }
   unregister.push(
     registerExitHooks({
       hasNewRecords: () => actions.hasNewRecords(),
       flush: () => actions.flush(),
-      keepNow: () => actions.keepNow(),
+      keepNow: (code) => actions.finish(`at exit (code ${code})`),
     }),
   );
   if (settings.uncaughtErrors) {

@@ -5,12 +5,15 @@ import { decodeProtobufRequest } from './otlp-proto.ts';
 import { flattenRequest, type ReceivedRecord } from './otlp-records.ts';
 
 /** What the receiver does with one request; the default answers 200 and keeps the records. */
-export type ReceiverBehavior = (request: {
-  contentType: string;
-  body: Buffer;
-  count: number;
-}) =>
-  | { status: number; headers?: Record<string, string>; body?: string | Buffer; accept?: boolean }
+export type ReceiverBehavior = (request: { contentType: string; body: Buffer; count: number }) =>
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+      accept?: boolean;
+      /** Answer this long after the request arrived (a slow receiver); the records count when answered. */
+      delayMillis?: number;
+    }
   | 'hang'
   | 'destroy';
 
@@ -105,6 +108,20 @@ export async function startOtlpReceiver(behavior?: ReceiverBehavior): Promise<Ot
         req.socket.destroy();
         return;
       }
+      if (outcome.delayMillis !== undefined && outcome.delayMillis > 0) {
+        const answer = { ...outcome, delayMillis: 0 };
+        const timer = setTimeout(() => respond(answer, body, contentType), outcome.delayMillis);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      respond(outcome, body, contentType);
+    });
+    function respond(
+      outcome: Exclude<ReturnType<ReceiverBehavior>, 'hang' | 'destroy'>,
+      body: Buffer,
+      contentType: string,
+    ): void {
+      if (res.destroyed) return;
       const accept = outcome.accept ?? (outcome.status >= 200 && outcome.status < 300);
       let decoded: unknown = undefined;
       try {
@@ -130,7 +147,7 @@ export async function startOtlpReceiver(behavior?: ReceiverBehavior): Promise<Ot
       });
       res.end(outcome.body ?? (contentType.includes('json') ? '{}' : Buffer.alloc(0)));
       for (const waiter of [...waiters]) waiter();
-    });
+    }
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -187,8 +187,9 @@ describe('exit paths of a logging process', { timeout: 120_000 }, () => {
     assert.equal(code, 3);
     assert.match(
       child.stderr(),
-      /\[shutdown\] 20 log records dropped: the process exited before they were sent/,
+      /\[shutdown_timeout\] 20 log records dropped: the process ended before they were sent and no spool is set/,
     );
+    assert.match(child.stderr(), /\[summary\] at exit \(code 3\): 20 of 20 log records emitted were lost/);
     await receiver.close();
   });
 

@@ -25,6 +25,9 @@ describe('delivery options', () => {
     assert.equal(delivery.spoolMaxBytes, DEFAULTS.delivery.spoolMaxBytes);
     assert.equal(delivery.replayInitialBackoffMillis, 1000);
     assert.equal(delivery.replayMaxBackoffMillis, 5000);
+    assert.equal(delivery.exportDeadlineMillis, 500);
+    assert.equal(delivery.durableSeverity, 'off');
+    assert.equal(delivery.durableFsync, false);
     assert.equal(delivery.handleUncaughtErrors, true);
   });
 
@@ -36,6 +39,9 @@ describe('delivery options', () => {
         LOGWEAVE_SPOOL_MAX_BYTES: '1048576',
         LOGWEAVE_SPOOL_REPLAY_BACKOFF: '200',
         LOGWEAVE_SPOOL_REPLAY_MAX_BACKOFF: '4000',
+        LOGWEAVE_EXPORT_DEADLINE: '750',
+        LOGWEAVE_DURABLE_SEVERITY: 'ERROR',
+        LOGWEAVE_DURABLE_FSYNC: 'true',
         LOGWEAVE_HANDLE_UNCAUGHT: 'false',
       };
       const fromEnv = createLogging({ handleSignals: false, exporter: 'none', env });
@@ -45,6 +51,9 @@ describe('delivery options', () => {
         spoolMaxBytes: 1_048_576,
         replayInitialBackoffMillis: 200,
         replayMaxBackoffMillis: 4000,
+        exportDeadlineMillis: 750,
+        durableSeverity: 'error',
+        durableFsync: true,
         handleUncaughtErrors: false,
       });
       const fromCode = createLogging({
@@ -74,6 +83,22 @@ describe('delivery options', () => {
     assert.match(
       configError({ delivery: { unknownKnob: 1 } as unknown as LoggingOptions['delivery'] }).message,
       /unknownKnob/,
+    );
+    assert.match(
+      configError({ delivery: { exportDeadlineMillis: 0 } }).message,
+      /delivery\.exportDeadlineMillis/,
+    );
+    assert.match(
+      configError({ env: { LOGWEAVE_EXPORT_DEADLINE: '700000' } }).message,
+      /LOGWEAVE_EXPORT_DEADLINE.*an integer from 1 to 600000/,
+    );
+    assert.match(
+      configError({ env: { LOGWEAVE_DURABLE_SEVERITY: 'loud' } }).message,
+      /LOGWEAVE_DURABLE_SEVERITY.*one of "trace", "debug", "info", "warn", "error", "fatal", "off"/,
+    );
+    assert.match(
+      configError({ delivery: { durableSeverity: 'error' } }).message,
+      /delivery\.durableSeverity.*unless delivery\.spoolDir/,
     );
   });
 
