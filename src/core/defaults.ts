@@ -74,6 +74,13 @@ export const DEFAULTS = {
     clientErrorsFail: false,
     severity: { success: 'info', clientError: 'warn', serverError: 'error', aborted: 'warn' },
   },
+  bridges: {
+    /** The binding of another logger's child that names the module (`child({ module: 'payments' })`). */
+    moduleKey: 'module',
+    pino: { defaultModule: 'pino' },
+    winston: { defaultModule: 'winston' },
+  },
+  captureConsole: false,
   handleSignals: true,
   shutdownTimeoutMillis: 5000,
   diagnosticIntervalMillis: 60_000,

@@ -64,6 +64,28 @@ export function createHttpIntegration(logging: HttpPipeline, options: ResolvedHt
 const SERVER_REQUEST = Symbol('logweave.serverRequest');
 type WithServerRequest = IncomingMessage & { [SERVER_REQUEST]?: ServerRequest<unknown> };
 
+/** A request's context built before the integration saw the request (see `earlyRequestContext`). */
+const EARLY_CONTEXT = Symbol('logweave.earlyRequestContext');
+type WithEarlyContext = IncomingMessage & {
+  [EARLY_CONTEXT]?: { context: Context; request: RequestContext };
+};
+
+/**
+ * Builds a request's context ahead of the integration, for a framework that wants the request id
+ * before its first hook runs (Fastify's `genReqId`, which names the request's logger): the
+ * `ServerRequest` made later for the same request uses this context, so the framework's id, the
+ * logger's binding and every record's `request.id` are one id. Idempotent per request.
+ */
+export function earlyRequestContext(req: IncomingMessage, settings: RequestIdSettings): RequestContext {
+  const early = req as WithEarlyContext;
+  let created = early[EARLY_CONTEXT];
+  if (created === undefined) {
+    created = createServerRequestContext(req.headers, settings);
+    early[EARLY_CONTEXT] = created;
+  }
+  return created.request;
+}
+
 /** The logweave state of a server request, if the integration saw it. */
 export function serverRequestOf(req: IncomingMessage): ServerRequest<unknown> | undefined {
   return (req as WithServerRequest)[SERVER_REQUEST];
@@ -101,7 +123,9 @@ export class ServerRequest<R> {
     this.#res = res;
     this.#frameworkRequest = frameworkRequest;
     this.#facts = facts;
-    const created = createServerRequestContext(req.headers, integration.logging.requestIdSettings);
+    const created =
+      (req as WithEarlyContext)[EARLY_CONTEXT] ??
+      createServerRequestContext(req.headers, integration.logging.requestIdSettings);
     this.context = created.context;
     this.request = created.request;
     (req as WithServerRequest)[SERVER_REQUEST] = this as ServerRequest<unknown>;
