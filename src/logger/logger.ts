@@ -6,7 +6,11 @@ import {
   type Logger as OtelLogger,
 } from '@opentelemetry/api';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../attributes/attribute-limits.ts';
-import { normalizeAttributes, normalizeCallAttributes } from '../attributes/normalize-attributes.ts';
+import {
+  exceptionAttributes,
+  normalizeAttributes,
+  normalizeCallAttributes,
+} from '../attributes/normalize-attributes.ts';
 import { REQUEST_ID_ATTRIBUTE } from '../core/attribute-names.ts';
 import { SEVERITY_NUMBER_BY_NAME, SEVERITY_TEXT_BY_NAME, type SeverityName } from '../core/severity.ts';
 
@@ -36,6 +40,8 @@ export interface ForeignRecord {
   readonly timestamp?: HrTime | undefined;
   /** Caller values, normalised within the pipeline's limits as the facade's attributes are. */
   readonly attributes?: Readonly<Record<string, unknown>> | undefined;
+  /** A thrown value (an `Error` object) for `exception.*`, mapped as the facade maps `err`. */
+  readonly exception?: unknown;
   /** The context it was written in. Default: the active one. */
   readonly context?: Context | undefined;
   /** Whether the attributes carry a `request.id` of their own. Default: false. */
@@ -156,8 +162,7 @@ export class Logger {
         severityText: record.severityText,
         body: record.body,
         timestamp: record.timestamp,
-        attributes:
-          record.attributes === undefined ? undefined : normalizeAttributes(record.attributes, this.#limits),
+        attributes: this.#foreignAttributes(record),
         context: ctx,
       });
     } catch (error) {
@@ -181,6 +186,13 @@ export class Logger {
     } catch (error) {
       this.#reportInternalError(`Logger.${severity}`, error);
     }
+  }
+
+  #foreignAttributes(record: ForeignRecord): Attributes | undefined {
+    const attributes =
+      record.attributes === undefined ? undefined : normalizeAttributes(record.attributes, this.#limits);
+    if (record.exception === undefined) return attributes;
+    return { ...attributes, ...exceptionAttributes(record.exception, this.#limits) };
   }
 
   /** Whether the record will carry a `request.id` of its own (bindings or call attributes). */
