@@ -90,6 +90,7 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { name: 'LOGWEAVE_SPOOL_REPLAY_MAX_BACKOFF', path: 'delivery.replayMaxBackoffMillis', kind: 'integer' },
   { name: 'LOGWEAVE_HANDLE_UNCAUGHT', path: 'delivery.handleUncaughtErrors', kind: 'boolean' },
   { name: 'LOGWEAVE_HANDLE_SIGNALS', path: 'handleSignals', kind: 'boolean' },
+  { name: 'LOGWEAVE_CAPTURE_CONSOLE', path: 'captureConsole', kind: 'boolean' },
   { name: 'LOGWEAVE_SHUTDOWN_TIMEOUT', path: 'shutdownTimeoutMillis', kind: 'integer' },
   { name: 'LOGWEAVE_DIAGNOSTIC_INTERVAL', path: 'diagnosticIntervalMillis', kind: 'integer' },
   // Settings outside the options' shape: read here too, so this table lists every variable.

@@ -64,6 +64,7 @@ export const optionsSchema = z.strictObject({
   redaction: redactionSchema.optional(),
   delivery: deliverySchema.optional(),
   handleSignals: z.boolean().optional(),
+  captureConsole: z.boolean().optional(),
   shutdownTimeoutMillis: z.number().int().min(0).max(600_000).optional(),
   diagnosticIntervalMillis: z.number().int().min(0).optional(),
 });

@@ -35,7 +35,10 @@ const { logging, records } = memoryLogging('bridges', {
 // @opentelemetry/api, @opentelemetry/winston-transport through @opentelemetry/api-logs; neither
 // reads the provider handed to registerInstrumentations. With one global only, one of them
 // silently delivers nothing (pino's own output still shows trace_id).
-assert.ok(logs.setGlobalLoggerProvider(logging.loggerProvider), 'the @opentelemetry/api logs global was free');
+assert.ok(
+  logs.setGlobalLoggerProvider(logging.loggerProvider),
+  'the @opentelemetry/api logs global was free',
+);
 assert.ok(
   apiLogsPackage.setGlobalLoggerProvider(logging.loggerProvider),
   'the @opentelemetry/api-logs global was free',
@@ -179,13 +182,16 @@ describe('pino, winston and bunyan through the OTel instrumentations into logwea
         (record) => attribute(record, 'request.id') === response.headers['x-request-id'],
       );
       const bodies = own.map((record) => String(record.body)).sort();
-      assert.deepEqual(bodies, [
-        'bunyan: order received',
-        'pino: order received',
-        'request completed',
-        'request failed',
-        'winston: order received',
-      ].sort());
+      assert.deepEqual(
+        bodies,
+        [
+          'bunyan: order received',
+          'pino: order received',
+          'request completed',
+          'request failed',
+          'winston: order received',
+        ].sort(),
+      );
     } finally {
       await app.close();
     }
