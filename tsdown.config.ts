@@ -8,6 +8,9 @@ export default defineConfig({
     'src/cli/main.ts',
     'integrations/express/index.ts',
     'integrations/fastify/index.ts',
+    'integrations/pino/index.ts',
+    'integrations/winston/index.ts',
+    'integrations/nest/index.ts',
   ],
   // Sources live in src/ and integrations/; keeping '.' as the root keeps dist paths stable as entries are added.
   root: '.',

@@ -3,6 +3,7 @@
  * Fastify 5, as a `fastify-plugin` plugin. Framework glue only; the logic lives in `src/http`.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 import fastifyModule from 'fastify';
 import type {
   FastifyPluginCallback,
@@ -153,10 +154,12 @@ export const logweaveFastify = fastifyPlugin(plugin, { fastify: '5.x', name: 'lo
 export default logweaveFastify;
 
 /** The Fastify server options `logweaveServerOptions()` returns (spread them into `Fastify({ … })`). */
-export type LogweaveServerOptions = Pick<
-  FastifyServerOptions,
-  'genReqId' | 'logController' | 'requestIdLogLabel' | 'disableRequestLogging'
->;
+export interface LogweaveServerOptions {
+  genReqId: (req: IncomingMessage | Http2ServerRequest) => string;
+  logController?: FastifyServerOptions['logController'];
+  requestIdLogLabel?: string;
+  disableRequestLogging?: boolean;
+}
 
 type LogControllerConstructor = new (options: {
   requestIdLogLabel: string;
@@ -199,7 +202,9 @@ export function logweaveServerOptions(logging: Logging): LogweaveServerOptions {
     );
   }
   const settings = logging.requestIdSettings;
-  const genReqId = (req: IncomingMessage): string => earlyRequestContext(req, settings).requestId;
+  // The plugin serves HTTP/1 requests; an HTTP/2 request has the same headers object.
+  const genReqId = (req: IncomingMessage | Http2ServerRequest): string =>
+    earlyRequestContext(req as IncomingMessage, settings).requestId;
   const LogController = (fastifyModule as unknown as { LogController?: LogControllerConstructor })
     .LogController;
   if (LogController === undefined) {

@@ -150,13 +150,13 @@ export class ServerRequest<R> {
 
   /**
    * Logs a thrown error once with `exception.*` attributes and marks the request failed
-   * (errors with a 4xx status: WARN, and failed only with `clientErrorsFail`).
+   * (errors with a 4xx status: WARN, and failed only with `clientErrorsFail`). `status` is the
+   * one the framework answers with, when it knows it better than the error's own fields.
    */
-  recordError(error: unknown): void {
+  recordError(error: unknown, status: number | undefined = httpStatusOf(error)): void {
     if (this.#errorLogged) return;
     this.#errorLogged = true;
     try {
-      const status = httpStatusOf(error);
       const clientError = status !== undefined && status < 500;
       this.#errorType = errorTypeOf(error);
       this.run(() => {
