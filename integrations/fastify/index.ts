@@ -187,7 +187,7 @@ type LogControllerConstructor = new (options: {
  * @example
  * const destination = logweavePino(logging);
  * const app = Fastify({
- *   loggerInstance: pino(pino.multistream([{ stream: process.stdout }, { stream: destination }])),
+ *   loggerInstance: pino({}, pino.multistream([{ stream: process.stdout }, { stream: destination }])),
  *   ...logweaveServerOptions(logging),
  * });
  * await app.register(logweaveFastify, { logging });

@@ -28,8 +28,9 @@ export type { PinoDestination, PinoLogMethodHook } from '../../src/bridges/pino-
  *
  * @example
  * const destination = logweavePino(logging);
- * // pino's output to stdout as before, and every line into logweave:
- * const logger = pino(pino.multistream([{ stream: process.stdout }, { stream: destination }]));
+ * // pino's output to stdout as before, and every line into logweave (options first: pino takes
+ * // a lone multistream for options):
+ * const logger = pino({}, pino.multistream([{ stream: process.stdout }, { stream: destination }]));
  * // or logweave only, where a dropped line costs no JSON:
  * const quiet = pino({ hooks: { logMethod: destination.logMethod } }, destination);
  * logger.child({ module: 'payments' }).info({ orderId }, 'charge created');
