@@ -66,6 +66,8 @@ export class PinoDestination {
   lastLevel: unknown;
   /** Set by pino before each write: the logger (root or child) that wrote the line. */
   lastLogger: unknown;
+  /** Set by pino before each write: the call's merge object (after `mixin`). */
+  lastObj: unknown;
   /**
    * For pino's `hooks.logMethod`: decides before serialisation, and skips the call for a line
    * logweave drops when this destination is the logger's only stream (a skipped call writes to
@@ -97,8 +99,11 @@ export class PinoDestination {
   write(line: string): void {
     const logger = this.lastLogger;
     const level = this.lastLevel;
-    // The metadata describes one write: a later write without it must not inherit it.
+    const mergeObject = this.lastObj;
+    // The metadata describes one write: a later write without it must not inherit it (nor
+    // keep the caller's objects alive).
     this.lastLogger = undefined;
+    this.lastObj = undefined;
     try {
       const ctx = context.active();
       if (typeof logger === 'object' && logger !== null && typeof level !== 'undefined') {
@@ -108,8 +113,9 @@ export class PinoDestination {
         const facts = this.#factsOf(pinoLogger);
         const target = this.#source.getLogger(facts.module);
         const severityNumber = severityOfNumericLevel(levelValue);
+        const carriesRequestId = facts.carriesRequestId || mergeObjectCarriesRequestId(mergeObject);
         // Decided before parsing: a sampled-out line costs its gate only.
-        if (!target.wouldEmit(severityNumber, ctx, facts.carriesRequestId)) return;
+        if (!target.wouldEmit(severityNumber, ctx, carriesRequestId)) return;
         const parsed = parseLine(line);
         const parts = parsed === undefined ? undefined : pinoLineParts(parsed, facts.keys, Date.now());
         target.emitForeign({
@@ -119,8 +125,7 @@ export class PinoDestination {
           timestamp: parts?.timestamp,
           attributes: parts?.attributes,
           context: ctx,
-          carriesRequestId:
-            facts.carriesRequestId || (parts !== undefined && REQUEST_ID_ATTRIBUTE in parts.attributes),
+          carriesRequestId,
         });
         return;
       }

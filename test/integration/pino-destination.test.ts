@@ -298,6 +298,27 @@ describe('logweave/pino: sampling, request context, pino output', () => {
     );
   });
 
+  test('outside any request, a line naming its request id is decided like the facade’s record of that id', async () => {
+    const memory = memoryPipeline({ sampling: { default: { info: 0.5 } } });
+    const logger = pino(logweavePino(memory.logging));
+    const facade = memory.logging.getLogger('pino');
+    for (let i = 0; i < 200; i++) {
+      logger.info({ 'request.id': `outside-${i}` }, 'pino line');
+      facade.info('facade line', { 'request.id': `outside-${i}` });
+    }
+    const records = await memory.records();
+    await memory.shutdown();
+    const kept = (body: string): string[] =>
+      records
+        .filter((record) => record.body === body)
+        .map((record) => String(record.attributes['request.id']));
+    assert.deepEqual(kept('pino line'), kept('facade line'), 'the same request ids kept');
+    assert.ok(
+      kept('pino line').length > 50 && kept('pino line').length < 150,
+      `${kept('pino line').length} of 200`,
+    );
+  });
+
   test('each line carries the request context of its caller, across 500 interleaved requests', async () => {
     const memory = memoryPipeline();
     const logger = pino(logweavePino(memory.logging)).child({ module: 'orders' });
