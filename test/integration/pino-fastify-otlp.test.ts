@@ -12,6 +12,8 @@ import { Agent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { logweaveServerOptions } from '../../integrations/fastify/index.ts';
+import { LogweaveConfigError } from '../../src/index.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 import type { ReceivedRecord } from '../helpers/otlp-records.ts';
 import { send } from './support/http-fixtures.ts';
@@ -160,4 +162,11 @@ async function checkService(entry: string): Promise<void> {
 describe(`pino → logweave in a Fastify service, ${REQUESTS} concurrent requests over OTLP`, () => {
   test('ES modules', { timeout: 120_000 }, () => checkService('pino-fastify-esm.ts'));
   test('CommonJS', { timeout: 120_000 }, () => checkService('pino-fastify-cjs.cts'));
+  test('logweaveServerOptions needs the object createLogging() returned', () => {
+    assert.throws(
+      () => logweaveServerOptions({} as never),
+      (error: unknown) =>
+        error instanceof LogweaveConfigError && error.path === 'logweaveServerOptions.logging',
+    );
+  });
 });
