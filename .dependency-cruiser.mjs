@@ -12,6 +12,9 @@ const LAYERS = [
   ['redaction', '^src/redaction/'],
   ['sampling', '^src/sampling/'],
   ['logger', '^src/logger/'],
+  // Log bridges: another logger's line (pino, winston, console) mapped onto the facade's gates
+  // and limits. They emit through the facade logger, never into the pipeline directly.
+  ['bridges', '^src/bridges/'],
   ['pipeline', '^src/pipeline/'],
   ['exporters', '^src/exporters/'],
   ['lifecycle', '^src/lifecycle/'],

@@ -10,6 +10,9 @@ export default defineConfig({
     'integrations/fastify/index.ts',
     // Started as a worker thread by src/config/parse-config-off-thread.ts, never imported.
     'src/config/config-parse-worker.ts',
+    'integrations/pino/index.ts',
+    'integrations/winston/index.ts',
+    'integrations/nest/index.ts',
   ],
   // Sources live in src/ and integrations/; keeping '.' as the root keeps dist paths stable as entries are added.
   root: '.',

@@ -4,7 +4,7 @@
  *
  *   npm run bench                       full run (about 7 minutes on 2 cores, 4½ of them bench/receiver-outage.ts)
  *   npm run bench -- --quick            every scenario briefly (a smoke test, not a measurement)
- *   npm run bench -- --only kept,drops  a subset: kept, drops, export, http, outage
+ *   npm run bench -- --only kept,drops  a subset: kept, drops, export, http, outage, pino
  *   npm run bench -- --out FILE         also write the report to FILE
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +20,7 @@ import { cheapDropsScenario } from './scenarios/cheap-drops.ts';
 import { exportThroughputScenario } from './scenarios/export-throughput.ts';
 import { httpScenario } from './scenarios/http-throughput.ts';
 import { keptInfoScenario } from './scenarios/kept-info.ts';
+import { pinoBridgeScenario } from './scenarios/pino-bridge.ts';
 import { receiverOutageScenario } from './scenarios/receiver-outage.ts';
 
 const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<ScenarioReport>> = {
@@ -28,6 +29,7 @@ const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<ScenarioRep
   export: exportThroughputScenario,
   http: httpScenario,
   outage: receiverOutageScenario,
+  pino: pinoBridgeScenario,
 };
 
 const { values } = parseArgs({

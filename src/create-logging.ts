@@ -2,6 +2,7 @@ import type { Context } from '@opentelemetry/api';
 import type { LoggerProvider, LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { normalizeLimitsOf } from './attributes/attribute-limits.ts';
 import { boundedFlush } from './assembly/bounded-flush.ts';
+import { CONSOLE_MODULE, emitConsoleCall } from './bridges/console-call.ts';
 import { buildPipeline } from './assembly/build-pipeline.ts';
 import { buildProvider } from './assembly/build-provider.ts';
 import { buildReloader } from './assembly/build-reloader.ts';
@@ -109,18 +110,27 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     return logger;
   };
   let emittedAtLastFlush = -1;
+  let shuttingDown = false;
   const removeHooks = installProcessHooks(
     {
       flush: () => ((emittedAtLastFlush = stats.snapshot().emitted), flushing.flushBeforeExit()),
       hasNewRecords: () => stats.snapshot().emitted !== emittedAtLastFlush,
       finish: (when) => pipeline.finish(when),
+      // Console capture ends when shutdown starts: what the flush prints is not sent anywhere.
+      consoleCall: (method, args, stack) => {
+        if (!shuttingDown) emitConsoleCall(getLogger(CONSOLE_MODULE), method, args, stack);
+      },
       logFatal: (what, error) =>
         getLogger('process').fatal(
           `${what}: ${error instanceof Error ? error.message : String(error)}`,
           error,
         ),
     },
-    { signals: resolved.handleSignals, uncaughtErrors: resolved.delivery.handleUncaughtErrors },
+    {
+      signals: resolved.handleSignals,
+      uncaughtErrors: resolved.delivery.handleUncaughtErrors,
+      captureConsole: resolved.captureConsole,
+    },
   );
   return {
     getLogger,
@@ -128,6 +138,7 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     processor: pipeline.head,
     forceFlush: flushing.flush,
     shutdown() {
+      shuttingDown = true;
       reloader?.close();
       stopMetrics?.();
       // The exit hooks stay until the flush is over: a process ending meanwhile still spools.

@@ -19,8 +19,9 @@ export function createPinoWithMixin(level: pino.Level = 'info'): PinoLogger {
  *
  * The instrumentation hooks `require`, so this pino is loaded through `createRequire` after the
  * instrumentation is enabled; the ESM `import pino` above stays unpatched for the other peer.
- * `@opentelemetry/api-logs` is resolved from the instrumentation's own location so that the
- * global provider is registered on the very copy it reads.
+ * The logs globals are set on the copies resolved from the instrumentation's own location:
+ * `@opentelemetry/api`'s (instrumentation-pino 0.70 and later) and `@opentelemetry/api-logs`'s
+ * (earlier releases), so the peer logs into `provider` whichever release is installed.
  */
 export function createInstrumentedPino(provider: LoggerProvider): PinoLogger {
   const require = createRequire(import.meta.url);
@@ -28,11 +29,16 @@ export function createInstrumentedPino(provider: LoggerProvider): PinoLogger {
   const { PinoInstrumentation } = require(instrumentationPath) as {
     PinoInstrumentation: new (config?: object) => { enable(): void };
   };
-  const apiLogs = createRequire(instrumentationPath)('@opentelemetry/api-logs') as {
-    logs: { setGlobalLoggerProvider(provider: unknown): boolean };
-  };
-  if (!apiLogs.logs.setGlobalLoggerProvider(provider)) {
-    throw new Error('a global OTel LoggerProvider was already registered; the pino peer would log elsewhere');
+  const fromInstrumentation = createRequire(instrumentationPath);
+  for (const api of ['@opentelemetry/api', '@opentelemetry/api-logs']) {
+    const { logs } = fromInstrumentation(api) as {
+      logs: { setGlobalLoggerProvider(provider: unknown): boolean };
+    };
+    if (!logs.setGlobalLoggerProvider(provider)) {
+      throw new Error(
+        `a global OTel LoggerProvider was already registered in ${api}; the pino peer would log elsewhere`,
+      );
+    }
   }
   new PinoInstrumentation();
   const instrumented = require('pino') as typeof pino;

@@ -2,8 +2,18 @@
  * `logweave/fastify`: request context, request-id header, access record and error logging for
  * Fastify 5, as a `fastify-plugin` plugin. Framework glue only; the logic lives in `src/http`.
  */
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
+import fastifyModule from 'fastify';
+import type {
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  FastifyServerOptions,
+  HookHandlerDoneFunction,
+} from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
+import { REQUEST_ID_ATTRIBUTE } from '../../src/core/attribute-names.ts';
 import { LogweaveConfigError } from '../../src/core/config-error.ts';
 import type { RequestContext } from '../../src/context/request-context.ts';
 import type { Logging } from '../../src/create-logging.ts';
@@ -20,6 +30,7 @@ import {
 } from '../../src/http/release-endpoint.ts';
 import {
   createHttpIntegration,
+  earlyRequestContext,
   ServerRequest,
   serverRequestOf,
   type FrameworkFacts,
@@ -158,3 +169,69 @@ function reenter(request: FastifyRequest, _reply: FastifyReply, next: HookHandle
  */
 export const logweaveFastify = fastifyPlugin(plugin, { fastify: '5.x', name: 'logweave' });
 export default logweaveFastify;
+
+/** The Fastify server options `logweaveServerOptions()` returns (spread them into `Fastify({ … })`). */
+export interface LogweaveServerOptions {
+  genReqId: (req: IncomingMessage | Http2ServerRequest) => string;
+  logController?: FastifyServerOptions['logController'];
+  requestIdLogLabel?: string;
+  disableRequestLogging?: boolean;
+}
+
+type LogControllerConstructor = new (options: {
+  requestIdLogLabel: string;
+  disableRequestLogging: boolean;
+}) => NonNullable<FastifyServerOptions['logController']>;
+
+/**
+ * Fastify server options that make `request.log` speak logweave's ids:
+ *
+ * - `genReqId` builds the request's logweave context as soon as Fastify names the request, so
+ *   `request.id`, the `request.log` binding and every record's `request.id` are logweave's id
+ *   (the accepted `x-request-id`, or a UUID); the plugin's `onRequest` enters that same context.
+ * - the request-id log label `request.id`: pino's own output shows the id under the OTel name.
+ * - request logging disabled: Fastify logs "incoming request" before any hook runs, so outside
+ *   the request's context (no trace; sampled on its own), and "request completed" after the
+ *   response; the plugin's access record replaces both, in the context, with the HTTP
+ *   semantic-convention attributes, and the plugin's `request failed` record replaces the error
+ *   line of Fastify's default error handler. The sampling policy and error buffer govern them.
+ *
+ * A Fastify that exports `LogController` takes the last two through one (the top-level options
+ * are deprecated there); older 5.x releases get the top-level `requestIdLogLabel` and
+ * `disableRequestLogging`. Do not set Fastify's `requestIdHeader` beside it (logweave reads
+ * `requestId.header` itself).
+ *
+ * @example
+ * const destination = logweavePino(logging);
+ * const app = Fastify({
+ *   loggerInstance: pino({}, pino.multistream([{ stream: process.stdout }, { stream: destination }])),
+ *   ...logweaveServerOptions(logging),
+ * });
+ * await app.register(logweaveFastify, { logging });
+ * app.get('/orders/:id', async (request) => { request.log.info('loading order'); … });
+ */
+export function logweaveServerOptions(logging: Logging): LogweaveServerOptions {
+  if (typeof logging !== 'object' || logging === null || typeof logging.requestIdSettings !== 'object') {
+    throw new LogweaveConfigError(
+      'logweaveServerOptions.logging',
+      'the object createLogging() returned',
+      logging,
+    );
+  }
+  const settings = logging.requestIdSettings;
+  // The plugin serves HTTP/1 requests; an HTTP/2 request has the same headers object.
+  const genReqId = (req: IncomingMessage | Http2ServerRequest): string =>
+    earlyRequestContext(req as IncomingMessage, settings).requestId;
+  const LogController = (fastifyModule as unknown as { LogController?: LogControllerConstructor })
+    .LogController;
+  if (LogController === undefined) {
+    return { genReqId, requestIdLogLabel: REQUEST_ID_ATTRIBUTE, disableRequestLogging: true };
+  }
+  return {
+    genReqId,
+    logController: new LogController({
+      requestIdLogLabel: REQUEST_ID_ATTRIBUTE,
+      disableRequestLogging: true,
+    }),
+  };
+}

@@ -95,6 +95,7 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { name: 'LOGWEAVE_HANDLE_UNCAUGHT', path: 'delivery.handleUncaughtErrors', kind: 'boolean' },
   { name: 'LOGWEAVE_SIGNAL_SECRET', path: 'signals.secret', kind: 'raw', secret: true },
   { name: 'LOGWEAVE_HANDLE_SIGNALS', path: 'handleSignals', kind: 'boolean' },
+  { name: 'LOGWEAVE_CAPTURE_CONSOLE', path: 'captureConsole', kind: 'boolean' },
   { name: 'LOGWEAVE_SHUTDOWN_TIMEOUT', path: 'shutdownTimeoutMillis', kind: 'integer' },
   { name: 'LOGWEAVE_DIAGNOSTIC_INTERVAL', path: 'diagnosticIntervalMillis', kind: 'integer' },
   // Settings outside the options' shape: read here too, so this table lists every variable.

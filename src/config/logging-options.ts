@@ -133,6 +133,12 @@ export interface LoggingOptions {
    * Env: `LOGWEAVE_HANDLE_SIGNALS`. Default: true.
    */
   handleSignals?: boolean;
+  /**
+   * Also send `console.log/info/warn/error/debug/trace` calls (the application's and its
+   * dependencies') into the pipeline, module `console`, severity by method; the console prints
+   * them as before. Removed again by `shutdown()`. Env: `LOGWEAVE_CAPTURE_CONSOLE`. Default: false.
+   */
+  captureConsole?: boolean;
   /** Upper bound for the flush at shutdown and on signals. Env: `LOGWEAVE_SHUTDOWN_TIMEOUT`. Default: 5000 ms. */
   shutdownTimeoutMillis?: number;
   /** Minimum time between two stderr diagnostics with the same reason. Env: `LOGWEAVE_DIAGNOSTIC_INTERVAL`. Default: 60000 ms. */

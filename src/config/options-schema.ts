@@ -66,6 +66,7 @@ export const optionsSchema = z.strictObject({
   delivery: deliverySchema.optional(),
   signals: z.strictObject({ secret: z.string().min(32).optional() }).optional(),
   handleSignals: z.boolean().optional(),
+  captureConsole: z.boolean().optional(),
   shutdownTimeoutMillis: z.number().int().min(0).max(600_000).optional(),
   diagnosticIntervalMillis: z.number().int().min(0).optional(),
 });

@@ -46,6 +46,7 @@ export interface ResolvedOptions {
   /** Whether the config file is watched for changes (`LOGWEAVE_CONFIG_WATCH`). Default: true. */
   configWatch: boolean;
   handleSignals: boolean;
+  captureConsole: boolean;
   shutdownTimeoutMillis: number;
   diagnosticIntervalMillis: number;
   diagnosticWriter: (line: string) => void;
@@ -111,6 +112,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     configPath,
     configWatch: environment.configWatch ?? true,
     handleSignals: pick('handleSignals') ?? DEFAULTS.handleSignals,
+    captureConsole: pick('captureConsole') ?? DEFAULTS.captureConsole,
     shutdownTimeoutMillis: pick('shutdownTimeoutMillis') ?? DEFAULTS.shutdownTimeoutMillis,
     diagnosticIntervalMillis: pick('diagnosticIntervalMillis') ?? DEFAULTS.diagnosticIntervalMillis,
     diagnosticWriter: diagnosticWriter ?? writeToStderr,

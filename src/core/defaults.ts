@@ -80,6 +80,13 @@ export const DEFAULTS = {
     answerFailure: true,
     severity: { success: 'info', clientError: 'warn', serverError: 'error', aborted: 'warn' },
   },
+  bridges: {
+    /** The binding of another logger's child that names the module (`child({ module: 'payments' })`). */
+    moduleKey: 'module',
+    pino: { defaultModule: 'pino' },
+    winston: { defaultModule: 'winston' },
+  },
+  captureConsole: false,
   handleSignals: true,
   shutdownTimeoutMillis: 5000,
   diagnosticIntervalMillis: 60_000,

@@ -65,6 +65,28 @@ export function createHttpIntegration(logging: HttpPipeline, options: ResolvedHt
 const SERVER_REQUEST = Symbol('logweave.serverRequest');
 type WithServerRequest = IncomingMessage & { [SERVER_REQUEST]?: ServerRequest<unknown> };
 
+/** A request's context built before the integration saw the request (see `earlyRequestContext`). */
+const EARLY_CONTEXT = Symbol('logweave.earlyRequestContext');
+type WithEarlyContext = IncomingMessage & {
+  [EARLY_CONTEXT]?: { context: Context; request: RequestContext };
+};
+
+/**
+ * Builds a request's context ahead of the integration, for a framework that wants the request id
+ * before its first hook runs (Fastify's `genReqId`, which names the request's logger): the
+ * `ServerRequest` made later for the same request uses this context, so the framework's id, the
+ * logger's binding and every record's `request.id` are one id. Idempotent per request.
+ */
+export function earlyRequestContext(req: IncomingMessage, settings: RequestIdSettings): RequestContext {
+  const early = req as WithEarlyContext;
+  let created = early[EARLY_CONTEXT];
+  if (created === undefined) {
+    created = createServerRequestContext(req.headers, settings);
+    early[EARLY_CONTEXT] = created;
+  }
+  return created.request;
+}
+
 /** The logweave state of a server request, if the integration saw it. */
 export function serverRequestOf(req: IncomingMessage): ServerRequest<unknown> | undefined {
   return (req as WithServerRequest)[SERVER_REQUEST];
@@ -102,7 +124,9 @@ export class ServerRequest<R> {
     this.#res = res;
     this.#frameworkRequest = frameworkRequest;
     this.#facts = facts;
-    const created = createServerRequestContext(req.headers, integration.logging.requestIdSettings);
+    const created =
+      (req as WithEarlyContext)[EARLY_CONTEXT] ??
+      createServerRequestContext(req.headers, integration.logging.requestIdSettings);
     this.context = created.context;
     this.request = created.request;
     (req as WithServerRequest)[SERVER_REQUEST] = this as ServerRequest<unknown>;
@@ -128,13 +152,13 @@ export class ServerRequest<R> {
 
   /**
    * Logs a thrown error once with `exception.*` attributes and marks the request failed
-   * (errors with a 4xx status: WARN, and failed only with `clientErrorsFail`).
+   * (errors with a 4xx status: WARN, and failed only with `clientErrorsFail`). `status` is the
+   * one the framework answers with, when it knows it better than the error's own fields.
    */
-  recordError(error: unknown): void {
+  recordError(error: unknown, status: number | undefined = httpStatusOf(error)): void {
     if (this.#errorLogged) return;
     this.#errorLogged = true;
     try {
-      const status = httpStatusOf(error);
       const clientError = status !== undefined && status < 500;
       this.#errorType = errorTypeOf(error);
       this.run(() => {

@@ -1,3 +1,5 @@
+import type { ConsoleMethod } from '../bridges/console-call.ts';
+import { registerConsoleCapture } from './console-capture.ts';
 import { registerExitHooks } from './exit-hooks.ts';
 import { registerSignalFlush } from './signal-handlers.ts';
 import { registerUncaughtErrorHandler } from './uncaught-errors.ts';
@@ -15,19 +17,23 @@ export interface ProcessHookActions {
   finish(when: string): void;
   /** Record an error that is about to end the process, as FATAL. */
   logFatal(what: string, error: unknown): void;
+  /** Record one captured `console.*` call (with `captureConsole`). */
+  consoleCall(method: ConsoleMethod, args: readonly unknown[], stack: string | undefined): void;
 }
 
-/** Which hooks to install; the options `handleSignals` and `delivery.handleUncaughtErrors`. */
+/** Which hooks to install; the options `handleSignals`, `delivery.handleUncaughtErrors`, `captureConsole`. */
 export interface ProcessHookSettings {
   signals: boolean;
   uncaughtErrors: boolean;
+  captureConsole: boolean;
 }
 
 /**
  * Every process-level listener logweave installs, in one place: SIGTERM/SIGINT (flush, then end
  * as the process would have), `beforeExit`/`exit` (flush, or keep synchronously), and
- * `uncaughtException` (FATAL record, flush, re-raise). Each is shared by all pipelines of the
- * process (one listener per event). Returns a function that removes this pipeline's hooks.
+ * `uncaughtException` (FATAL record, flush, re-raise), and with `captureConsole` the `console.*`
+ * wrappers. Each is shared by all pipelines of the process (one listener per event, one wrapper
+ * per console method). Returns a function that removes this pipeline's hooks.
  */
 export function installProcessHooks(actions: ProcessHookActions, settings: ProcessHookSettings): () => void {
   const unregister: Array<() => void> = [];
@@ -55,6 +61,11 @@ export function installProcessHooks(actions: ProcessHookActions, settings: Proce
         );
         return actions.flush();
       }),
+    );
+  }
+  if (settings.captureConsole) {
+    unregister.push(
+      registerConsoleCapture((method, args, stack) => actions.consoleCall(method, args, stack)),
     );
   }
   return () => {

@@ -1,6 +1,16 @@
-import { context, type Attributes, type Context, type Logger as OtelLogger } from '@opentelemetry/api';
+import {
+  context,
+  type Attributes,
+  type Context,
+  type HrTime,
+  type Logger as OtelLogger,
+} from '@opentelemetry/api';
 import { DEFAULT_NORMALIZE_LIMITS, type NormalizeLimits } from '../attributes/attribute-limits.ts';
-import { normalizeAttributes, normalizeCallAttributes } from '../attributes/normalize-attributes.ts';
+import {
+  exceptionAttributes,
+  normalizeAttributes,
+  normalizeCallAttributes,
+} from '../attributes/normalize-attributes.ts';
 import { REQUEST_ID_ATTRIBUTE } from '../core/attribute-names.ts';
 import { SEVERITY_NUMBER_BY_NAME, SEVERITY_TEXT_BY_NAME, type SeverityName } from '../core/severity.ts';
 
@@ -17,6 +27,26 @@ export type InternalErrorReporter = (where: string, error: unknown) => void;
 export type FacadeGate = (severityNumber: number, context: Context, carriesRequestId: boolean) => boolean;
 
 const OPEN_GATE: FacadeGate = () => true;
+
+/**
+ * A record another logger wrote (a pino line, a winston info object, a `console` call), mapped by
+ * a log bridge (`logweave/pino`, `logweave/winston`, console capture) for `Logger.emitForeign`.
+ */
+export interface ForeignRecord {
+  readonly severityNumber: number;
+  readonly severityText: string;
+  readonly body?: string | undefined;
+  /** When the other logger wrote it. Default: now. */
+  readonly timestamp?: HrTime | undefined;
+  /** Caller values, normalised within the pipeline's limits as the facade's attributes are. */
+  readonly attributes?: Readonly<Record<string, unknown>> | undefined;
+  /** A thrown value (an `Error` object) for `exception.*`, mapped as the facade maps `err`. */
+  readonly exception?: unknown;
+  /** The context it was written in. Default: the active one. */
+  readonly context?: Context | undefined;
+  /** Whether the attributes carry a `request.id` of their own. Default: false. */
+  readonly carriesRequestId?: boolean | undefined;
+}
 
 /**
  * The logging facade: `logger.info('charge created', { amount })`. A thin layer over an OTel
@@ -103,6 +133,43 @@ export class Logger {
     }
   }
 
+  /**
+   * For log bridges: whether a record of `severityNumber`, written in `ctx` (default: the active
+   * context), passes the level, the sampling policy and the facade's gate, exactly as a facade
+   * call would. Asked before another logger serialises a line, so a dropped line costs nothing
+   * more; the decision is kept for the `emitForeign` of the same record, which asks again.
+   */
+  wouldEmit(severityNumber: number, ctx: Context = context.active(), carriesRequestId = false): boolean {
+    try {
+      if (!this.#otel.enabled({ severityNumber, context: ctx })) return false;
+      return this.#gate(severityNumber, ctx, carriesRequestId);
+    } catch (error) {
+      this.#reportInternalError('Logger.wouldEmit', error);
+      return false;
+    }
+  }
+
+  /**
+   * For log bridges: emits a record another logger wrote, after the same gates as the facade's
+   * own records (`wouldEmit`), with its attributes normalised within the same limits. Never throws.
+   */
+  emitForeign(record: ForeignRecord): void {
+    try {
+      const ctx = record.context ?? context.active();
+      if (!this.wouldEmit(record.severityNumber, ctx, record.carriesRequestId === true)) return;
+      this.#otel.emit({
+        severityNumber: record.severityNumber,
+        severityText: record.severityText,
+        body: record.body,
+        timestamp: record.timestamp,
+        attributes: this.#foreignAttributes(record),
+        context: ctx,
+      });
+    } catch (error) {
+      this.#reportInternalError('Logger.emitForeign', error);
+    }
+  }
+
   #emit(severity: SeverityName, message: string, attributes: LogAttributes | undefined): void {
     try {
       const severityNumber = SEVERITY_NUMBER_BY_NAME[severity];
@@ -119,6 +186,13 @@ export class Logger {
     } catch (error) {
       this.#reportInternalError(`Logger.${severity}`, error);
     }
+  }
+
+  #foreignAttributes(record: ForeignRecord): Attributes | undefined {
+    const attributes =
+      record.attributes === undefined ? undefined : normalizeAttributes(record.attributes, this.#limits);
+    if (record.exception === undefined) return attributes;
+    return { ...attributes, ...exceptionAttributes(record.exception, this.#limits) };
   }
 
   /** Whether the record will carry a `request.id` of its own (bindings or call attributes). */

@@ -1,15 +1,18 @@
 /*
- * The documented path for existing pino and winston calls: the OTel pino/winston
- * instrumentations send their records into `logging.loggerProvider`, so they get the request
- * id, the trace and span ids, redaction and the sampling policy, like the facade's records.
+ * The instrumentation path for existing pino, winston and bunyan calls (the README's recipe, as
+ * written): the OTel instrumentations send their records into `logging.loggerProvider`, so they
+ * get the request id, the trace and span ids, redaction and the sampling policy, like the
+ * facade's records. `npm run test:latest-instrumentations` runs this file against the newest
+ * releases of the three instrumentations, not only the versions package.json pins.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
-import { SeverityNumber } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
+import { logs, SeverityNumber } from '@opentelemetry/api';
+import { logs as apiLogsPackage } from '@opentelemetry/api-logs';
+import { BunyanInstrumentation } from '@opentelemetry/instrumentation-bunyan';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { WinstonInstrumentation } from '@opentelemetry/instrumentation-winston';
@@ -20,6 +23,7 @@ import { logweaveExpress, logweaveExpressErrors } from '../../integrations/expre
 import { attribute, listen, memoryLogging, send } from './support/http-fixtures.ts';
 
 const PINO_SCOPE = '@opentelemetry/instrumentation-pino';
+const BUNYAN_SCOPE = '@opentelemetry/instrumentation-bunyan';
 // Winston's records are sent by the transport package, under its own scope name.
 const WINSTON_SCOPE = '@opentelemetry/winston-transport';
 
@@ -27,18 +31,30 @@ const { logging, records } = memoryLogging('bridges', {
   // pino INFO is sampled out entirely (so the error buffer is what keeps it for failed requests).
   sampling: { default: { info: 1 }, modules: { [PINO_SCOPE]: { info: 0 } }, errorBuffer: {} },
 });
-// The instrumentations log through @opentelemetry/api-logs, whose global is separate from the
-// logs API built into @opentelemetry/api 1.10: pino's stream reads that global, not the
-// provider handed to registerInstrumentations, so both are needed.
-logs.setGlobalLoggerProvider(logging.loggerProvider);
+// Both globals: instrumentation-pino (since 0.70) and -bunyan log through the logs API inside
+// @opentelemetry/api, @opentelemetry/winston-transport through @opentelemetry/api-logs; neither
+// reads the provider handed to registerInstrumentations. With one global only, one of them
+// silently delivers nothing (pino's own output still shows trace_id).
+assert.ok(
+  logs.setGlobalLoggerProvider(logging.loggerProvider),
+  'the @opentelemetry/api logs global was free',
+);
+assert.ok(
+  apiLogsPackage.setGlobalLoggerProvider(logging.loggerProvider),
+  'the @opentelemetry/api-logs global was free',
+);
 registerInstrumentations({
-  instrumentations: [new PinoInstrumentation(), new WinstonInstrumentation()],
+  instrumentations: [new PinoInstrumentation(), new WinstonInstrumentation(), new BunyanInstrumentation()],
   loggerProvider: logging.loggerProvider,
 });
 // Loaded after the instrumentations, through require, so they are patched.
 const require = createRequire(import.meta.url);
 const pino = require('pino') as typeof PinoModule;
 const winston = require('winston') as typeof WinstonModule;
+// bunyan 1.x: instrumentation-bunyan supports `>=1.0.0 <2` (bunyan 2 is not instrumented).
+const bunyan = require('bunyan') as {
+  createLogger(options: object): { info(fields: object, message: string): void };
+};
 
 const pinoLines: string[] = [];
 const pinoLogger = pino(
@@ -50,6 +66,22 @@ const pinoLogger = pino(
     },
   }),
 );
+const bunyanLines: string[] = [];
+const bunyanLogger = bunyan.createLogger({
+  name: 'orders',
+  level: 'info',
+  streams: [
+    {
+      level: 'info',
+      stream: new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          bunyanLines.push(chunk.toString('utf8'));
+          callback();
+        },
+      }),
+    },
+  ],
+});
 const winstonLogger = winston.createLogger({
   level: 'info',
   transports: [
@@ -66,6 +98,7 @@ async function startApp(): Promise<{ url: string; close(): Promise<void> }> {
     await new Promise((resolve) => setTimeout(resolve, 1));
     pinoLogger.info({ orderId }, 'pino: order received');
     winstonLogger.info('winston: order received', { orderId });
+    bunyanLogger.info({ orderId }, 'bunyan: order received');
     if (orderId < 0) throw new Error('negative order id');
     // An ERROR record keeps the request's held-back story too (the error buffer flushes first).
     if (orderId % 5 === 0) pinoLogger.error({ orderId }, 'pino: order flagged');
@@ -78,7 +111,7 @@ async function startApp(): Promise<{ url: string; close(): Promise<void> }> {
   return listen(createServer(app));
 }
 
-describe('pino and winston through the OTel instrumentations into logweave', () => {
+describe('pino, winston and bunyan through the OTel instrumentations into logweave', () => {
   after(() => logging.shutdown());
 
   test('their records carry the request id and trace of the request, and follow the sampling policy', async () => {
@@ -96,6 +129,7 @@ describe('pino and winston through the OTel instrumentations into logweave', () 
         const orderId = index + 1;
         const pinoRecords = own.filter((record) => record.instrumentationScope.name === PINO_SCOPE);
         const winstonInfo = own.filter((record) => record.instrumentationScope.name === WINSTON_SCOPE);
+        const bunyanInfo = own.filter((record) => record.instrumentationScope.name === BUNYAN_SCOPE);
         // pino INFO is sampled out (rate 0) unless the request logs an ERROR, which is always
         // kept together with what the request logged before it; winston INFO is kept (default 1).
         assert.deepEqual(
@@ -113,7 +147,12 @@ describe('pino and winston through the OTel instrumentations into logweave', () 
         );
         assert.equal(attribute(winstonInfo[0]!, 'orderId'), orderId);
         assert.equal(winstonInfo[0]?.severityNumber, SeverityNumber.INFO);
-        for (const record of [...pinoRecords, ...winstonInfo]) {
+        assert.deepEqual(
+          bunyanInfo.map((record) => record.body),
+          ['bunyan: order received'],
+        );
+        assert.equal(attribute(bunyanInfo[0]!, 'orderId'), orderId);
+        for (const record of [...pinoRecords, ...winstonInfo, ...bunyanInfo]) {
           assert.equal(record.spanContext?.traceId, access.spanContext?.traceId);
           assert.equal(record.spanContext?.spanId, access.spanContext?.spanId);
         }
@@ -122,6 +161,8 @@ describe('pino and winston through the OTel instrumentations into logweave', () 
       const received = pinoLines.filter((line) => line.includes('pino: order received'));
       assert.equal(received.length, 50);
       assert.match(received[0] ?? '', /"trace_id":"[0-9a-f]{32}"/);
+      assert.equal(bunyanLines.filter((line) => line.includes('bunyan: order received')).length, 50);
+      assert.match(bunyanLines[0] ?? '', /"trace_id":"[0-9a-f]{32}"/);
       // Held back through the error buffer's grace period, then counted as dropped: none is lost.
       const stats = logging.stats();
       const dropped = Object.values(stats.dropped).reduce((sum, count) => sum + (count ?? 0), 0);
@@ -143,12 +184,16 @@ describe('pino and winston through the OTel instrumentations into logweave', () 
         (record) => attribute(record, 'request.id') === response.headers['x-request-id'],
       );
       const bodies = own.map((record) => String(record.body)).sort();
-      assert.deepEqual(bodies, [
-        'pino: order received',
-        'request completed',
-        'request failed',
-        'winston: order received',
-      ]);
+      assert.deepEqual(
+        bodies,
+        [
+          'bunyan: order received',
+          'pino: order received',
+          'request completed',
+          'request failed',
+          'winston: order received',
+        ].sort(),
+      );
     } finally {
       await app.close();
     }
