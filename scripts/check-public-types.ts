@@ -4,6 +4,7 @@
  * entry points' exports (`logweave`, `logweave/express`, `logweave/fastify`) with the TypeScript
  * checker, and fails naming each type of logweave's own that is referenced but not exported, and
  * by what (`Logging.resolvedOptions → PrintableOptions`). Types from dependencies are theirs to export.
+ * It also fails on any `any` in those declarations (the house rule: no `any` in public types).
  */
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
@@ -40,6 +41,7 @@ for (const entry of ENTRIES) {
 }
 
 const missing = new Map<ts.Symbol, string>();
+const anys: string[] = [];
 const visited = new Set<ts.Symbol>();
 const queue: Array<{ symbol: ts.Symbol; path: string }> = [...exported].map((symbol) => ({
   symbol,
@@ -89,6 +91,7 @@ while (queue.length > 0) {
     if (!declaration.getSourceFile().fileName.startsWith(DIST)) continue;
     const names: ts.Node[] = [];
     referencedNames(declaration, names);
+    findAny(declaration, path, anys);
     for (const name of names) {
       const found = checker.getSymbolAtLocation(name);
       if (found === undefined) continue;
@@ -101,6 +104,20 @@ while (queue.length > 0) {
   }
 }
 
+/** `any` written in a declaration, with where it is. */
+function findAny(node: ts.Node, path: string, found: string[]): void {
+  if (node.kind === ts.SyntaxKind.AnyKeyword) {
+    const file = node.getSourceFile();
+    const { line } = file.getLineAndCharacterOfPosition(node.getStart());
+    found.push(`${path}: any at ${relative(ROOT, file.fileName)}:${line + 1}`);
+  }
+  ts.forEachChild(node, (child) => findAny(child, path, found));
+}
+
+if (anys.length > 0) {
+  console.error('`any` in the published declarations (use unknown or a real type):');
+  for (const where of new Set(anys)) console.error(`  ${where}`);
+}
 if (missing.size > 0) {
   console.error(
     'Types referenced by the published declarations but not exported (export them from src/index.ts):',
@@ -109,8 +126,8 @@ if (missing.size > 0) {
     const file = relative(ROOT, symbol.declarations?.[0]?.getSourceFile().fileName ?? '');
     console.error(`  ${symbol.getName().replace(/\$\d+$/, '')}  (${where} → ${file})`);
   }
-  process.exit(1);
 }
+if (missing.size > 0 || anys.length > 0) process.exit(1);
 console.log(
-  `check-public-types: ${visited.size} declarations reachable from the entry points, every type exported`,
+  `check-public-types: ${visited.size} declarations reachable from the entry points, every type exported, no any`,
 );
