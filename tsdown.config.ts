@@ -18,7 +18,9 @@ export default defineConfig({
   root: '.',
   format: ['esm', 'cjs'],
   unbundle: true,
-  dts: true,
+  // Members marked @internal (used across logweave's own modules) stay out of the published
+  // types; `npm run check:package` fails if one appears in dist/ (scripts/check-dts-internal.ts).
+  dts: { compilerOptions: { stripInternal: true } },
   sourcemap: true,
   platform: 'node',
   target: 'node22.15',

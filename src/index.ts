@@ -30,7 +30,7 @@ export type { SeverityName } from './core/severity.ts';
 export { LogweaveConfigError } from './core/config-error.ts';
 export { DEFAULTS } from './core/defaults.ts';
 export { getRequestContext, tryGetRequestContext, type RequestContext } from './context/request-context.ts';
-export type { IncomingHeaders } from './context/w3c-carrier.ts';
+export type { HeaderRecord, HeadersLike, HeaderValue, IncomingHeaders } from './context/w3c-carrier.ts';
 export type { RequestContextInput, RequestIdSettings } from './context/create-request-context.ts';
 export { runWithRequestContext } from './context/run-with-request-context.ts';
 export { markRequestFailed, releaseTrace, type FailureReason } from './context/request-lifecycle.ts';
@@ -76,3 +76,7 @@ export { DiagnosticReporter, type DiagnosticReporterOptions } from './core/diagn
 export { LogweaveError, type LogweaveErrorCode } from './core/logweave-error.ts';
 export type { ProcessContext } from './context/process-context.ts';
 export type { PrintableOptions } from './config/printable-options.ts';
+// Referenced by public signatures (checked by scripts/check-public-types.ts).
+export type { ResolvedOptions } from './config/resolve-options.ts';
+export type { InheritedContext } from './config/read-environment.ts';
+export type { ChainedProcessor, EnabledOptions } from './pipeline/chained-processor.ts';

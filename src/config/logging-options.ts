@@ -1,4 +1,4 @@
-import type { Attributes, MeterProvider } from '@opentelemetry/api';
+import type { MeterProvider } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { SeverityName } from '../core/severity.ts';
 import type { SamplingOptions } from './sampling-options.ts';
@@ -100,8 +100,8 @@ export interface SignalOptions {
 export interface LoggingOptions {
   /** `service.name` on the resource. Env: `OTEL_SERVICE_NAME`. Default: `unknown_service:node`. */
   serviceName?: string;
-  /** Merged over `OTEL_RESOURCE_ATTRIBUTES`. Default: none. */
-  resourceAttributes?: Attributes;
+  /** Merged over `OTEL_RESOURCE_ATTRIBUTES`; values are strings, numbers or booleans. Default: none. */
+  resourceAttributes?: Record<string, string | number | boolean>;
   /** Minimum severity the facade and the SDK emit at all; below it calls are no-ops. Env: `LOGWEAVE_LEVEL`. Default: `info`. */
   level?: SeverityName;
   /** A name, or any `LogRecordExporter`. Env: `OTEL_LOGS_EXPORTER`. Default: `otlp`. */

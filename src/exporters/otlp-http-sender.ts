@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { gzipSync } from 'node:zlib';
+import { parseRetryAfter } from './retry-after.ts';
 
 /** How one HTTP attempt ended, in the terms the delivery policy needs. */
 export type SendOutcome =
@@ -136,14 +137,4 @@ function describeBody(body: Buffer): string {
   if (body.length === 0) return '';
   const text = body.subarray(0, 200).toString('utf8').replace(CONTROL_CHARACTERS, ' ').trim();
   return text === '' ? '' : `: ${text}`;
-}
-
-/** `Retry-After` as delta-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - Date.now());
 }

@@ -166,9 +166,10 @@ function bindInstance(emitter: EventEmitter, ctx: Context): void {
       const wrapped = function boundListener(this: unknown, ...args: unknown[]): unknown {
         return context.with(ctx, listener, this, ...args);
       } as Listener & { listener?: unknown };
-      // Node's once wrapper (`once` goes through `on`) names the user's listener; keep that.
-      const onceTarget = (listener as { listener?: unknown }).listener;
-      if (onceTarget !== undefined) wrapped.listener = onceTarget;
+      // The wrapper names the listener as it was added, as Node's own once wrappers do, so that
+      // `listeners()` and `listenerCount(event, listener)` see it; Node's once wrapper (`once`
+      // goes through `on`) names the user's listener, and that is kept.
+      wrapped.listener = (listener as { listener?: unknown }).listener ?? listener;
       let wrappers = wrappedByEvent.get(event);
       if (wrappers === undefined) {
         wrappers = new Map();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { createLogging, type Logging } from '../../src/index.ts';
+import type { Logging } from '../../src/index.ts';
+import { memoryPipeline, type MemoryPipeline } from '../helpers/memory-pipeline.ts';
 import { FUZZ_SEED } from './secret-corpus.ts';
 
 const RUNS = 10_000;
@@ -132,18 +132,11 @@ function throwingProxy(): object {
   );
 }
 
-let exporter: InMemoryLogRecordExporter;
+let memory: MemoryPipeline;
 let logging: Logging;
-const diagnostics: string[] = [];
 before(() => {
-  exporter = new InMemoryLogRecordExporter();
-  logging = createLogging({
-    exporter,
-    handleSignals: false,
-    env: {},
-    batch: { scheduledDelayMillis: 600_000 },
-    diagnosticWriter: (line) => diagnostics.push(line),
-  });
+  memory = memoryPipeline({ batch: { scheduledDelayMillis: 600_000 } });
+  logging = memory.logging;
 });
 after(() => logging.shutdown());
 
@@ -194,7 +187,7 @@ describe('attribute normalisation under arbitrary values (fast-check)', () => {
         fc.dictionary(fc.string({ maxLength: 10 }), shapedValue, { maxKeys: 6 }),
         shapedValue,
         async (attributes, error) => {
-          exporter.reset();
+          memory.clear();
           // Proxies are added here, not generated: fast-check itself cannot inspect a revoked proxy.
           log.info('m', {
             ...attributes,
@@ -203,8 +196,7 @@ describe('attribute normalisation under arbitrary values (fast-check)', () => {
             nested: { inner: revokedProxy() },
           });
           log.warn('w', { err: error, extra: attributes });
-          await logging.forceFlush();
-          const records = exporter.getFinishedLogRecords();
+          const records = await memory.records();
           assert.equal(records.length, 2, 'no record was lost');
           for (const record of records) {
             const size: Measure = { nodes: 0, chars: 0, depth: 0 };
@@ -224,7 +216,7 @@ describe('attribute normalisation under arbitrary values (fast-check)', () => {
       ),
       { numRuns: RUNS, seed: FUZZ_SEED },
     );
-    assert.deepEqual(diagnostics, [], 'no internal error was reported');
+    assert.deepEqual(memory.diagnostics, [], 'no internal error was reported');
     assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(), prototypeBefore);
   });
 });

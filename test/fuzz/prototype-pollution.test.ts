@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import {
   createLogging,
   getRequestContext,
@@ -13,6 +12,7 @@ import {
   LogweaveConfigError,
   runWithRequestContext,
 } from '../../src/index.ts';
+import { memoryPipeline, type MemoryPipeline } from '../helpers/memory-pipeline.ts';
 import { FUZZ_SEED } from './secret-corpus.ts';
 
 const RUNS = 10_000;
@@ -72,18 +72,11 @@ const pollutingJson: fc.Arbitrary<string> = fc
   .node.map((node) => `{"__proto__":${node},"constructor":{"prototype":${node}},"body":${node}}`);
 
 let logging: Logging;
-let exporter: InMemoryLogRecordExporter;
-const diagnostics: string[] = [];
+let memory: MemoryPipeline;
 const directory = mkdtempSync(join(tmpdir(), 'logweave-pollution-'));
 before(() => {
-  exporter = new InMemoryLogRecordExporter();
-  logging = createLogging({
-    exporter,
-    handleSignals: false,
-    env: {},
-    batch: { scheduledDelayMillis: 600_000 },
-    diagnosticWriter: (line) => diagnostics.push(line),
-  });
+  memory = memoryPipeline({ batch: { scheduledDelayMillis: 600_000 } });
+  logging = memory.logging;
 });
 after(async () => {
   await logging.shutdown();
@@ -96,7 +89,7 @@ describe('the prototype-pollution corpus leaves every built-in prototype unchang
     const log = logging.getLogger('fuzz.pollution');
     await fc.assert(
       fc.asyncProperty(pollutingJson, fc.constantFrom(...DANGEROUS), async (json, key) => {
-        exporter.reset();
+        memory.clear();
         const parsed = JSON.parse(json) as Record<string, unknown>;
         log.info('attributes', parsed);
         log.child(parsed).warn('bindings', { [key]: parsed });
@@ -110,8 +103,7 @@ describe('the prototype-pollution corpus leaves every built-in prototype unchang
           const outgoing = injectContext({} as Record<string, string>);
           assert.equal(Object.getPrototypeOf(outgoing), Object.prototype);
         });
-        await logging.forceFlush();
-        const records = exporter.getFinishedLogRecords();
+        const records = await memory.records();
         assert.equal(records.length, 3, 'no record vanished');
         for (const record of records) {
           assert.equal(
@@ -132,7 +124,7 @@ describe('the prototype-pollution corpus leaves every built-in prototype unchang
       { numRuns: RUNS, seed: FUZZ_SEED },
     );
     assert.equal(snapshotPrototypes(), before);
-    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(memory.diagnostics, []);
   });
 
   test(`${CONFIG_RUNS} config files with polluting keys are rejected or read without pollution`, () => {

@@ -95,6 +95,7 @@ async function startApp(): Promise<{ url: string; close(): Promise<void> }> {
   app.use(express.json());
   app.post('/orders', async (req: Request, res: Response) => {
     const orderId = (req.body as { orderId: number }).orderId;
+    // A timer before logging: the bridges must find the request's context after it.
     await new Promise((resolve) => setTimeout(resolve, 1));
     pinoLogger.info({ orderId }, 'pino: order received');
     winstonLogger.info('winston: order received', { orderId });

@@ -2,13 +2,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import {
-  createLogging,
-  getRequestContext,
-  runWithRequestContext,
-  tryGetRequestContext,
-} from '../../src/index.ts';
+import { getRequestContext, runWithRequestContext, tryGetRequestContext } from '../../src/index.ts';
+import { memoryPipeline } from '../helpers/memory-pipeline.ts';
 
 const TASKS = 10_000;
 
@@ -22,14 +17,11 @@ function* lcg(seed: number): Generator<number> {
 }
 
 test(`${TASKS} interleaved async tasks never see a foreign or missing request id or trace id`, async () => {
-  const exporter = new InMemoryLogRecordExporter();
-  const logging = createLogging({
+  const pipeline = memoryPipeline({
     serviceName: 'isolation',
-    exporter,
     batch: { maxQueueSize: 100_000, maxExportBatchSize: 2048, scheduledDelayMillis: 50 },
-    handleSignals: false,
-    env: {},
   });
+  const { logging } = pipeline;
   const log = logging.getLogger('isolation');
   const random = lcg(7);
   const emitter = new EventEmitter();
@@ -42,6 +34,7 @@ test(`${TASKS} interleaved async tasks never see a foreign or missing request id
     await runWithRequestContext({ headers: { 'x-request-id': requestId } }, async () => {
       expectedTrace.set(requestId, getRequestContext().traceId);
       log.info('start', { index });
+      // Timers of different lengths are what interleave the tasks: the sleeps are the subject here.
       await sleep(delay);
       log.info('after timer', { index });
       await new Promise<void>((resolve) =>
@@ -78,8 +71,7 @@ test(`${TASKS} interleaved async tasks never see a foreign or missing request id
 
   await Promise.all(Array.from({ length: TASKS }, (_, index) => task(index)));
   assert.equal(tryGetRequestContext(), undefined, 'no context leaks out of the tasks');
-  await logging.forceFlush();
-  const records = exporter.getFinishedLogRecords();
+  const records = await pipeline.records();
   assert.equal(records.length, TASKS * 7);
 
   let foreign = 0;

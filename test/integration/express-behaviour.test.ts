@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { LogweaveConfigError, propagationHeaders, tryGetRequestContext } from '../../src/index.ts';
 import { onRequestFailed } from '../../src/context/request-lifecycle.ts';
 import { logweaveExpress, logweaveExpressErrors } from '../../integrations/express/index.ts';
+import { until } from '../helpers/until.ts';
 import { attribute, listen, memoryLogging, send } from './support/http-fixtures.ts';
 
 const PARENT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -108,6 +109,7 @@ describe('Express integration', () => {
         });
         app.use(logweaveExpressErrors());
         app.use(async (error: Error, _req: Request, res: Response, _next: NextFunction) => {
+          // A timer inside the error handler: the context has to survive it (its length is irrelevant).
           await new Promise((resolve) => setTimeout(resolve, 2));
           logging.getLogger('app').info('error handler ran', { message: error.message });
           res.status(500).send('sorry');
@@ -192,11 +194,14 @@ describe('Express integration', () => {
   test('an aborted request gets one "request aborted" record at WARN', async () => {
     let handlerEntered!: () => void;
     const entered = new Promise<void>((resolve) => (handlerEntered = resolve));
+    let finishHandler!: () => void;
+    const mayFinish = new Promise<void>((resolve) => (finishHandler = resolve));
     await withApp(
       (app) =>
         app.get('/slow', (_req, res) => {
           handlerEntered();
-          setTimeout(() => res.destroyed || res.send('late'), 200);
+          // Still working when the client goes away; answers once the test has looked.
+          void mayFinish.then(() => res.destroyed || res.send('late'));
         }),
       async (url, records) => {
         const req = httpRequest(`${url}/slow`);
@@ -205,10 +210,8 @@ describe('Express integration', () => {
         await entered;
         req.destroy();
         let all = await records();
-        for (let waited = 0; all.length === 0 && waited < 5_000; waited += 20) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          all = await records();
-        }
+        await until(async () => (all = await records()).length > 0, 'the "request aborted" record');
+        finishHandler();
         assert.equal(all.length, 1);
         assert.equal(all[0]?.body, 'request aborted');
         assert.equal(all[0]?.severityNumber, SeverityNumber.WARN);
@@ -322,7 +325,8 @@ describe('Express integration', () => {
         assert.equal(body['originalsShown'], true);
         assert.equal(body['countedByOriginal'], 1);
         assert.equal(body['endLeft'], 1);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // The response's 'finish' may come after the client has read the body.
+        await until(() => seen['finish once'] !== undefined, "the response's finish event");
         // The body comes in two halves: one 'data' call or two.
         assert.ok(seen['data']!.length >= 1 && seen['data']!.every((id) => id === 'late-listeners'));
         delete seen['data'];

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { LogweaveConfigError, tryGetRequestContext } from '../../src/index.ts';
 import { onRequestFailed } from '../../src/context/request-lifecycle.ts';
 import { logweaveFastify, type LogweaveFastifyOptions } from '../../integrations/fastify/index.ts';
+import { until } from '../helpers/until.ts';
 import { attribute, listen, memoryLogging, send } from './support/http-fixtures.ts';
 
 const PARENT_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -72,6 +73,7 @@ describe('Fastify integration', () => {
     await withApp(
       (app, logging) => {
         app.setErrorHandler(async (error, _request, reply) => {
+          // A timer inside the error handler: the context has to survive it (its length is irrelevant).
           await new Promise((resolve) => setTimeout(resolve, 2));
           logging
             .getLogger('app')
@@ -152,6 +154,10 @@ describe('Fastify integration', () => {
   test('a client that goes away: one "request aborted" record, onRequestAbort runs in the context', async () => {
     let handlerEntered!: () => void;
     const entered = new Promise<void>((resolve) => (handlerEntered = resolve));
+    let finishHandler!: () => void;
+    const mayFinish = new Promise<void>((resolve) => (finishHandler = resolve));
+    let handlerFinished!: () => void;
+    const finished = new Promise<void>((resolve) => (handlerFinished = resolve));
     await withApp(
       (app, logging) => {
         app.addHook('onRequestAbort', async (request) => {
@@ -162,7 +168,9 @@ describe('Fastify integration', () => {
         });
         app.get('/slow', async () => {
           handlerEntered();
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          // Still working when the client goes away; answers once the test lets it.
+          await mayFinish;
+          handlerFinished();
           return 'late';
         });
       },
@@ -173,10 +181,7 @@ describe('Fastify integration', () => {
         await entered;
         req.destroy();
         let all = await records();
-        for (let waited = 0; all.length < 2 && waited < 5_000; waited += 20) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          all = await records();
-        }
+        await until(async () => (all = await records()).length >= 2, 'the abort records');
         const aborted = all.filter((record) => record.body === 'request aborted');
         assert.equal(aborted.length, 1);
         assert.equal(aborted[0]?.severityNumber, SeverityNumber.WARN);
@@ -184,8 +189,11 @@ describe('Fastify integration', () => {
         const hook = all.find((record) => record.body === 'user onRequestAbort');
         assert.equal(hook && attribute(hook, 'seen'), 'gone-1');
         assert.equal(hook && attribute(hook, 'decorated'), 'gone-1');
-        // The handler finishing later writes nothing more for this request.
-        await new Promise((resolve) => setTimeout(resolve, 350));
+        // The handler finishing later writes nothing more for this request. Time has to pass
+        // after it returned for the claim to mean anything (the old 300 ms handler gave 50 ms).
+        finishHandler();
+        await finished;
+        await new Promise((resolve) => setTimeout(resolve, 50));
         assert.equal((await records()).filter((record) => record.body !== 'user onRequestAbort').length, 1);
       },
     );

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { createLogging, type Logging, LogweaveConfigError, runWithRequestContext } from '../../src/index.ts';
+import { memoryPipeline } from '../helpers/memory-pipeline.ts';
 
 const DROPPED_TRACEPARENT = '00-4bf92f3577b34da6a300000000000001-00f067aa0ba902b7-01';
 
@@ -21,7 +21,11 @@ function tempConfig(text: string): { path: string; write(text: string): void; cl
   return { path, write, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Waits (bounded) until `condition` holds; the reload is asynchronous after a file change. */
+/**
+ * Waits (bounded) until `condition` holds; the reload is asynchronous after a file change. A poll
+ * rather than an event: the file watcher's reload has no public event, and each probe logs a
+ * record, so it polls every 25 ms instead of spinning on setImmediate.
+ */
 async function eventually(condition: () => boolean, what: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
     if (condition()) return;
@@ -91,6 +95,7 @@ describe('config reload', () => {
     try {
       // Written in place, without an atomic rename, and then announced by the signal.
       writeFileSync(config.path, 'sampling:\n  default: { info: 1 }\n');
+      // Time has to pass: the claim is that nothing happens without the signal, for a while.
       await delay(300);
       assert.equal(keptInfo(logging, 'orders'), false, 'not watched: nothing changes before the signal');
       process.kill(process.pid, 'SIGHUP');
@@ -126,14 +131,12 @@ describe('config reload', () => {
     const keepAllOtherwise =
       'sampling:\n  default: { info: 1, debug: 0 }\n  modules: { other: { info: 0.5 } }\n  errorBuffer: { maxRecords: 500 }\n';
     const config = tempConfig(keepAll);
-    const exporter = new InMemoryLogRecordExporter();
-    const logging = createLogging({
+    const pipeline = memoryPipeline({
       config: config.path,
-      exporter,
       level: 'debug',
-      handleSignals: false,
       batch: { maxQueueSize: 200_000, maxExportBatchSize: 10_000, scheduledDelayMillis: 10 },
     });
+    const { logging } = pipeline;
     const log = logging.getLogger('orders');
     let stop = false;
     let infos = 0;
@@ -143,7 +146,8 @@ describe('config reload', () => {
         for (let index = 0; index < 200; index++) {
           log.info('steady', { index: infos++ });
         }
-        // A failing request whose held DEBUG lines span several reloads.
+        // A failing request whose held DEBUG lines span several reloads (the waits are what make
+        // them span reloads, which happen every few milliseconds below).
         failingStories.push(
           runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
             log.debug('held 1');
@@ -161,6 +165,7 @@ describe('config reload', () => {
         config.write(reload % 2 === 0 ? keepAllOtherwise : keepAll);
         const result = logging.reloadConfig();
         assert.equal(result.ok, true);
+        // Time has to pass between reloads, for the producer and the stories to run under each policy.
         await delay(3);
       }
     } finally {
@@ -168,8 +173,7 @@ describe('config reload', () => {
       await producer;
       await Promise.all(failingStories);
     }
-    await logging.forceFlush();
-    const records = exporter.getFinishedLogRecords();
+    const records = await pipeline.records();
     const steady = records.filter((record) => record.body === 'steady');
     assert.equal(steady.length, infos, 'every INFO of the steady stream arrived');
     assert.deepEqual(

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { createLogging, type Logging, type LoggingOptions } from '../../src/index.ts';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { Logging, LoggingOptions } from '../../src/index.ts';
+import { collect } from '../helpers/memory-pipeline.ts';
 
 async function capture(
   emit: (logging: Logging) => void,
   options: LoggingOptions = {},
 ): Promise<ReadableLogRecord[]> {
-  const exporter = new InMemoryLogRecordExporter();
-  const diagnostics: string[] = [];
-  const logging = createLogging({
-    exporter,
-    handleSignals: false,
-    env: {},
-    diagnosticWriter: (line) => diagnostics.push(line),
-    ...options,
-  });
-  emit(logging);
-  await logging.forceFlush();
-  const records = [...exporter.getFinishedLogRecords()];
-  await logging.shutdown();
+  const { records, diagnostics } = await collect(emit, options);
   assert.deepEqual(diagnostics, [], 'no internal error was reported');
   return records;
 }

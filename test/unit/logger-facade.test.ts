@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { createLogging, type LoggingOptions } from '../../src/index.ts';
+import type { Logging, LoggingOptions } from '../../src/index.ts';
+import { collect } from '../helpers/memory-pipeline.ts';
 
-async function capture(
-  emit: (logging: ReturnType<typeof createLogging>) => void,
-  options: LoggingOptions = {},
-) {
-  const exporter = new InMemoryLogRecordExporter();
-  const logging = createLogging({ exporter, handleSignals: false, env: {}, ...options });
-  emit(logging);
-  await logging.forceFlush();
-  // The in-memory exporter forgets its records at shutdown: read them first.
-  const records = [...exporter.getFinishedLogRecords()];
-  await logging.shutdown();
-  return records;
+async function capture(emit: (logging: Logging) => void, options: LoggingOptions = {}) {
+  return (await collect(emit, options)).records;
 }
 
 describe('logger facade', () => {

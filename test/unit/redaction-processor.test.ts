@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { createLogging, type Logging, type LoggingOptions } from '../../src/index.ts';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { Logging, LoggingOptions } from '../../src/index.ts';
+import { collect } from '../helpers/memory-pipeline.ts';
 
 async function capture(
   emit: (logging: Logging) => void,
   options: LoggingOptions = {},
 ): Promise<{ records: ReadableLogRecord[]; redacted: number }> {
-  const exporter = new InMemoryLogRecordExporter();
-  const logging = createLogging({ exporter, handleSignals: false, env: {}, ...options });
-  emit(logging);
-  await logging.forceFlush();
-  const records = [...exporter.getFinishedLogRecords()];
-  const { redacted } = logging.stats();
-  await logging.shutdown();
-  return { records, redacted };
+  const { records, stats } = await collect(emit, options);
+  return { records, redacted: stats.redacted };
 }
 
 const JWT =

@@ -1,14 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   AggregationTemporality,
   MeterProvider,
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { BURST_ATTRIBUTES, createLogging, STATS_METRICS } from '../../src/index.ts';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
+import {
+  BURST_ATTRIBUTES,
+  createLogging,
+  SamplingProcessor,
+  STATS_METRICS,
+  type SamplingOptions,
+} from '../../src/index.ts';
+import { BURST_QUIET_MILLIS } from '../../src/sampling/burst-limiter.ts';
+import { memoryPipeline } from '../helpers/memory-pipeline.ts';
 
 class TestReader extends MetricReader {
   constructor() {
@@ -35,12 +47,27 @@ function points(
   }));
 }
 
+/** A SamplingProcessor on its own (as in a NodeSDK) on a clock the test moves by hand. */
+function standaloneSampling(sampling: SamplingOptions) {
+  let now = 0;
+  const exporter = new InMemoryLogRecordExporter();
+  const processor = new SimpleLogRecordProcessor({ exporter });
+  const samplingProcessor = new SamplingProcessor(processor, { sampling, clock: () => now });
+  const provider = new LoggerProvider({ processors: [samplingProcessor] });
+  return {
+    sampling: samplingProcessor,
+    logger: provider.getLogger('jobs'),
+    records: (): ReadableLogRecord[] => exporter.getFinishedLogRecords(),
+    advance(millis: number) {
+      now += millis;
+    },
+    shutdown: () => provider.shutdown(),
+  };
+}
+
 describe('burst limiting', () => {
   test('suppressed records are counted and one summary per template says how many, first and last', async () => {
-    const exporter = new InMemoryLogRecordExporter();
-    const logging = createLogging({
-      exporter,
-      handleSignals: false,
+    const { logging, records: exported } = memoryPipeline({
       batch: { maxQueueSize: 10_000, maxExportBatchSize: 10_000 },
       sampling: { default: { info: 1 }, burst: { perTemplatePerSecond: 50 } },
     });
@@ -51,8 +78,8 @@ describe('burst limiting', () => {
     }
     log.error('not limited', { index: 1 });
     for (let index = 0; index < 100; index++) log.error('errors are never limited');
-    await logging.forceFlush(); // ends the bursts: their summaries go out before the flush
-    const records = exporter.getFinishedLogRecords();
+    // The flush ends the bursts: their summaries go out before it resolves.
+    const records = await exported();
     const summaries = records.filter((record) => record.eventName === 'logweave.burst.summary');
     const passed = records.filter((record) => record.eventName !== 'logweave.burst.summary');
     const stats = logging.stats();
@@ -63,7 +90,8 @@ describe('burst limiting', () => {
       assert.ok(summary !== undefined, template);
       const suppressed = summary.attributes[BURST_ATTRIBUTES.suppressedCount] as number;
       const kept = passed.filter((record) => record.body === template).length;
-      // Whatever the machine's speed: each record either passed or is in the summary's count.
+      // On the real clock, whatever the machine's speed: each record either passed or is in the
+      // summary's count (the exact figures are checked on an injected clock below).
       assert.equal(kept + suppressed, 1_000, template);
       assert.ok(kept >= 50, `${template}: the bucket starts full (${kept})`);
       assert.ok(
@@ -82,30 +110,50 @@ describe('burst limiting', () => {
     );
     await logging.shutdown();
   });
+
+  test('on an injected clock the limit is exact: a full bucket, then one token per 1/rate seconds', async () => {
+    const { sampling, records, logger, advance, shutdown } = standaloneSampling({
+      default: { info: 1 },
+      burst: { perTemplatePerSecond: 50 },
+    });
+    for (let index = 0; index < 1_000; index++) logger.emit({ severityNumber: 9, body: 'retrying charge' });
+    advance(100);
+    for (let index = 0; index < 1_000; index++) logger.emit({ severityNumber: 9, body: 'retrying charge' });
+    await sampling.forceFlush();
+    const passed = records().filter((record) => record.body === 'retrying charge');
+    const summary = records().find((record) => record.eventName === 'logweave.burst.summary');
+    assert.equal(passed.length, 50 + 5, '50 at once, then 5 in 100 ms');
+    assert.equal(summary?.attributes[BURST_ATTRIBUTES.suppressedCount], 2_000 - 55);
+    sampling.drainCounters();
+    assert.equal(sampling.stats.snapshot().dropped.burst, 2_000 - 55);
+    assert.equal(sampling.stats.snapshot().kept['burst_summary'], 1);
+    await shutdown();
+  });
 });
 
 describe('burst end', () => {
-  test('when a burst ends, its summary goes out by itself, without a flush', async () => {
-    const exporter = new InMemoryLogRecordExporter();
-    const logging = createLogging({
-      exporter,
-      handleSignals: false,
-      batch: { scheduledDelayMillis: 20 },
-      sampling: { burst: { perTemplatePerSecond: 5 } },
+  test('when a burst ends, its summary goes out by itself, without a flush', async (t) => {
+    // The limiter's own interval is mocked and its clock injected: no real second has to pass.
+    t.mock.timers.enable({ apis: ['setInterval'] });
+    const { sampling, records, logger, advance, shutdown } = standaloneSampling({
+      burst: { perTemplatePerSecond: 5 },
     });
-    const log = logging.getLogger('jobs');
-    for (let index = 0; index < 50; index++) log.info('polling');
+    for (let index = 0; index < 50; index++) logger.emit({ severityNumber: 9, body: 'polling' });
     const summaryOut = (): boolean =>
-      exporter.getFinishedLogRecords().some((record) => record.eventName === 'logweave.burst.summary');
-    for (let attempt = 0; attempt < 200 && !summaryOut(); attempt++) await delay(25);
-    const summary = exporter
-      .getFinishedLogRecords()
-      .find((record) => record.eventName === 'logweave.burst.summary');
-    assert.ok(summary !== undefined, 'a summary within five seconds of the burst');
-    const passed = exporter.getFinishedLogRecords().filter((record) => record.body === 'polling').length;
+      records().some((record) => record.eventName === 'logweave.burst.summary');
+    advance(BURST_QUIET_MILLIS - 1);
+    t.mock.timers.tick(BURST_QUIET_MILLIS);
+    assert.equal(summaryOut(), false, 'not before a quiet second');
+    advance(1);
+    t.mock.timers.tick(BURST_QUIET_MILLIS / 2);
+    const summary = records().find((record) => record.eventName === 'logweave.burst.summary');
+    assert.ok(summary !== undefined, 'the summary went out on the next tick of the interval');
+    const passed = records().filter((record) => record.body === 'polling').length;
+    assert.equal(passed, 5);
     assert.equal(passed + (summary.attributes[BURST_ATTRIBUTES.suppressedCount] as number), 50);
-    assert.equal(logging.stats().dropped.burst, 50 - passed);
-    await logging.shutdown();
+    sampling.drainCounters();
+    assert.equal(sampling.stats.snapshot().dropped.burst, 50 - passed);
+    await shutdown();
   });
 });
 

@@ -1,36 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
+import { setTimeout as delay, setImmediate as nextTurn } from 'node:timers/promises';
 import { context } from '@opentelemetry/api';
-import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
-  createLogging,
   markRequestFailed,
   runWithRequestContext,
   SAMPLING_ATTRIBUTES,
   type SamplingOptions,
 } from '../../src/index.ts';
+import { memoryPipeline } from '../helpers/memory-pipeline.ts';
 
 /** Randomness 0…01 is dropped by any probability below 1; ff…f is kept by any above 0. */
 const DROPPED_TRACEPARENT = '00-4bf92f3577b34da6a300000000000001-00f067aa0ba902b7-01';
 const KEPT_TRACEPARENT = '00-4bf92f3577b34da6a3ffffffffffffff-00f067aa0ba902b7-01';
 
 function memoryLogging(sampling: SamplingOptions) {
-  const exporter = new InMemoryLogRecordExporter();
-  const logging = createLogging({
-    exporter,
-    handleSignals: false,
+  return memoryPipeline({
     level: 'debug',
     batch: { maxQueueSize: 100_000, maxExportBatchSize: 10_000 },
     sampling,
   });
-  return {
-    logging,
-    async records(): Promise<ReadableLogRecord[]> {
-      await logging.forceFlush();
-      return exporter.getFinishedLogRecords();
-    },
-  };
 }
 
 const nanos = (record: ReadableLogRecord): bigint =>
@@ -46,6 +36,7 @@ describe('error buffer', () => {
         emittedAt.push(Date.now());
         log.info(`step ${step}`);
         log.debug(`detail ${step}`);
+        // Time has to pass: the test checks that each held record keeps its own timestamp.
         await delay(2);
       }
       log.error('charge failed', new Error('card declined'));
@@ -95,12 +86,12 @@ describe('error buffer', () => {
     const log = logging.getLogger('orders');
     await runWithRequestContext({ traceparent: KEPT_TRACEPARENT }, async () => {
       log.info('sampled in');
-      await delay(1);
+      await nextTurn();
       log.info('sampled in too');
     });
     await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
       log.info('held then discarded');
-      await delay(1);
+      await nextTurn();
       log.info('held then discarded too');
     });
     const kept = await records();
@@ -126,7 +117,7 @@ describe('error buffer', () => {
     await runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, async () => {
       log.info('validating');
       log.warn('slow upstream');
-      await delay(1);
+      await nextTurn();
       markRequestFailed();
       log.info('responding 503');
     });
@@ -196,6 +187,7 @@ describe('error buffer', () => {
     const log = logging.getLogger('orders');
     const { context: stuck } = logging.createRequestContext({ traceparent: DROPPED_TRACEPARENT });
     context.with(stuck, () => log.info('a request that never ends'));
+    // Time has to pass: eviction is by age (the error buffer reads the wall clock).
     await delay(40);
     // The next held record triggers the eviction of the stale request.
     runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('another'));
@@ -222,6 +214,7 @@ describe('error buffer', () => {
       late = () => log.info('after the end');
       setImmediate(() => late?.());
     });
+    // Time has to pass: maxAgeMillis must have run out for the late record's request, had it been held.
     await delay(20);
     runWithRequestContext({ traceparent: DROPPED_TRACEPARENT }, () => log.info('triggers expiry'));
     const stats = logging.stats();
@@ -244,6 +237,7 @@ describe('error buffer', () => {
       work.push(
         runWithRequestContext({ requestId: `req-${index}` }, async () => {
           log.info('start');
+          // Timers of different lengths are what interleave the requests here.
           await delay(index % 7);
           log.info('middle');
           await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ROOT_CONTEXT, context, trace, TraceFlags } from '@opentelemetry/api';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
 import {
   createLogging,
   LogweaveConfigError,
@@ -10,6 +9,7 @@ import {
   type SamplingOptions,
   type SeverityName,
 } from '../../src/index.ts';
+import { memoryPipeline } from '../helpers/memory-pipeline.ts';
 
 /** Randomness ff…f: kept by every probability above 0, so the governing rule always shows. */
 const ALWAYS_KEPT_TRACE = '4bf92f3577b34da6a3ffffffffffffff';
@@ -113,14 +113,13 @@ describe('sampling rules', () => {
   });
 
   test('WARN records whose event name is allow-listed are kept', async () => {
-    const exporter = new InMemoryLogRecordExporter();
-    const logging = createLogging({ exporter, handleSignals: false, sampling: policy });
+    const pipeline = memoryPipeline({ sampling: policy });
+    const { logging } = pipeline;
     const otel = logging.loggerProvider.getLogger('orders');
     otel.emit({ severityNumber: 13, body: 'evicted', eventName: 'cache.evicted' });
     otel.emit({ severityNumber: 13, body: 'other', eventName: 'cache.missed' });
-    await logging.forceFlush();
     assert.deepEqual(
-      exporter.getFinishedLogRecords().map((record) => record.body),
+      (await pipeline.records()).map((record) => record.body),
       ['evicted'],
     );
     assert.equal(logging.stats().kept['warn_allowlist'], 1);
@@ -129,39 +128,36 @@ describe('sampling rules', () => {
   });
 
   test('records from other sources are governed by their scope name', async () => {
-    const exporter = new InMemoryLogRecordExporter();
-    const logging = createLogging({
-      exporter,
-      handleSignals: false,
+    const pipeline = memoryPipeline({
       sampling: { default: { info: 0 }, modules: { '@opentelemetry/instrumentation-pino': { info: 1 } } },
     });
+    const { logging } = pipeline;
     logging.loggerProvider
       .getLogger('@opentelemetry/instrumentation-pino')
       .emit({ severityNumber: 9, body: 'from pino' });
     logging.loggerProvider
       .getLogger('@opentelemetry/instrumentation-winston')
       .emit({ severityNumber: 9, body: 'from winston' });
-    await logging.forceFlush();
     assert.deepEqual(
-      exporter.getFinishedLogRecords().map((record) => record.body),
+      (await pipeline.records()).map((record) => record.body),
       ['from pino'],
     );
     await logging.shutdown();
   });
 
   test('with no sampling configuration every record is kept', async () => {
-    const exporter = new InMemoryLogRecordExporter();
-    const logging = createLogging({ exporter, handleSignals: false, level: 'trace' });
+    const pipeline = memoryPipeline({ level: 'trace' });
+    const { logging } = pipeline;
     const log = logging.getLogger('anything');
     inTrace(ALWAYS_DROPPED_TRACE, () => {
       for (const severity of ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const)
         log[severity]('x');
     });
     log.warn('outside a trace');
-    await logging.forceFlush();
-    assert.equal(exporter.getFinishedLogRecords().length, 7);
+    const records = await pipeline.records();
+    assert.equal(records.length, 7);
     assert.deepEqual(logging.stats().kept, { default: 7 });
-    assert.equal(exporter.getFinishedLogRecords()[0]?.attributes[SAMPLING_ATTRIBUTES.rule], undefined);
+    assert.equal(records[0]?.attributes[SAMPLING_ATTRIBUTES.rule], undefined);
     await logging.shutdown();
   });
 

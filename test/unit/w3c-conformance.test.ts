@@ -11,10 +11,10 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import Fastify from 'fastify';
-import { InMemoryLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { createLogging, fetchWithContext, getRequestContext, type Logging } from '../../src/index.ts';
+import { fetchWithContext, getRequestContext, type Logging } from '../../src/index.ts';
 import { logweaveExpress } from '../../integrations/express/index.ts';
 import { logweaveFastify } from '../../integrations/fastify/index.ts';
+import { memoryPipeline, type MemoryPipeline } from '../helpers/memory-pipeline.ts';
 import { listen } from '../integration/support/http-fixtures.ts';
 
 const TRACE_ID = '12345678901234567890123456789012';
@@ -84,7 +84,7 @@ for (const framework of ['express', 'fastify'] as const satisfies readonly Frame
   describe(`W3C Trace Context conformance through ${framework}`, () => {
     const captured = new Map<string, Call[]>();
     const serviceSpanIds = new Map<string, string>();
-    let exporter: InMemoryLogRecordExporter;
+    let pipeline: MemoryPipeline;
     let logging: Logging;
     let capture: { url: string; close(): Promise<void> };
     let service: { port: number; close(): Promise<void> };
@@ -106,14 +106,11 @@ for (const framework of ['express', 'fastify'] as const satisfies readonly Frame
           req.on('end', () => res.end('{}'));
         }),
       );
-      exporter = new InMemoryLogRecordExporter();
-      logging = createLogging({
+      pipeline = memoryPipeline({
         serviceName: `w3c-${framework}`,
-        exporter,
-        handleSignals: false,
-        env: {},
         batch: { scheduledDelayMillis: 600_000 },
       });
+      logging = pipeline.logging;
       // The handler: call the capture server `calls` times, one after the other, as the suite asks.
       const handle = async (scope: string, calls: number): Promise<void> => {
         serviceSpanIds.set(scope, getRequestContext().spanId);
@@ -562,10 +559,9 @@ for (const framework of ['express', 'fastify'] as const satisfies readonly Frame
       test("the request's records keep the request's span id, not a call's", async () => {
         const scope = `s${nextScope}`;
         const calls = (await propagate([['traceparent', SAMPLED]], 2)).map(traceparentOf);
-        await logging.forceFlush();
-        const record = exporter
-          .getFinishedLogRecords()
-          .find((candidate) => candidate.attributes['test.scope'] === scope);
+        const record = (await pipeline.records()).find(
+          (candidate) => candidate.attributes['test.scope'] === scope,
+        );
         assert.equal(record?.spanContext?.spanId, serviceSpanIds.get(scope));
         assert.equal(record?.spanContext?.traceId, TRACE_ID);
         for (const call of calls) assert.notEqual(call.parentId, record?.spanContext?.spanId);

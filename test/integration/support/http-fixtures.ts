@@ -2,32 +2,13 @@ import assert from 'node:assert/strict';
 import type { Agent } from 'node:http';
 import { request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InMemoryLogRecordExporter, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { createLogging, type Logging, type LoggingOptions } from '../../../src/index.ts';
+import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { LoggingOptions } from '../../../src/index.ts';
+import { memoryPipeline, type MemoryPipeline } from '../../helpers/memory-pipeline.ts';
 
-/** A logweave pipeline whose records stay in memory; the batch queue is large enough for the test. */
-export function memoryLogging(
-  serviceName: string,
-  options: LoggingOptions = {},
-): {
-  logging: Logging;
-  records(): Promise<ReadableLogRecord[]>;
-} {
-  const exporter = new InMemoryLogRecordExporter();
-  const logging = createLogging({
-    serviceName,
-    exporter,
-    handleSignals: false,
-    batch: { maxQueueSize: 100_000, maxExportBatchSize: 2_000, scheduledDelayMillis: 20 },
-    ...options,
-  });
-  return {
-    logging,
-    async records() {
-      await logging.forceFlush();
-      return exporter.getFinishedLogRecords();
-    },
-  };
+/** `memoryPipeline()` for a named service (the HTTP tests' shorthand). */
+export function memoryLogging(serviceName: string, options: LoggingOptions = {}): MemoryPipeline {
+  return memoryPipeline({ serviceName, ...options });
 }
 
 /** Listens on 127.0.0.1 port 0. */
@@ -112,6 +93,7 @@ export function send(
     const half = Math.floor(payload.length / 2);
     req.flushHeaders();
     req.write(payload.slice(0, half));
+    // Time has to pass between the halves, so that they arrive as separate 'data' events.
     const gate = options.secondHalfAfter ?? new Promise((resolve) => setTimeout(resolve, 15));
     void gate.then(() => req.end(payload.slice(half)));
   });
