@@ -76,6 +76,8 @@ export { DiagnosticReporter, type DiagnosticReporterOptions } from './core/diagn
 export { LogweaveError, type LogweaveErrorCode } from './core/logweave-error.ts';
 export type { ProcessContext } from './context/process-context.ts';
 export type { PrintableOptions } from './config/printable-options.ts';
+export type { SignalOptions } from './config/logging-options.ts';
+export type { ForeignRecord } from './logger/logger.ts';
 // Referenced by public signatures (checked by scripts/check-public-types.ts).
 export type { ResolvedOptions } from './config/resolve-options.ts';
 export type { InheritedContext } from './config/read-environment.ts';

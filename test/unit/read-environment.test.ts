@@ -127,7 +127,7 @@ describe('readEnvironment', () => {
     const sample: Record<string, string> = {
       string: 'value',
       name: 'info',
-      raw: 'a-hash-key-of-sixteen+',
+      raw: 'a-secret-key-of-thirty-two-chars+',
       integer: '1024',
       boolean: 'true',
       keyValueList: 'k=v',

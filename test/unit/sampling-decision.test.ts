@@ -19,7 +19,7 @@ function policyOf(options: SamplingOptions): { policy: SamplingPolicy; counters:
 /** Decides one record; `reads` says how often the randomness was asked for. */
 function decide(
   policy: SamplingPolicy,
-  facts: Partial<RecordFacts> & { scope?: string },
+  facts: Partial<RecordFacts> & { scope?: string; requestFailed?: boolean },
   randomness: Randomness = LOWEST,
 ): { kind: string; rule: string; reason?: string; reads: number } {
   let reads = 0;
@@ -30,7 +30,9 @@ function decide(
       severityIndex: facts.severityIndex ?? INFO,
       eventName: facts.eventName,
       holdable: facts.holdable ?? false,
-      requestFailed: facts.requestFailed ?? false,
+      failure: facts.failure ?? (facts.requestFailed === true ? 'error_buffer' : undefined),
+      forced: facts.forced ?? false,
+      traceSampled: facts.traceSampled,
     },
     () => (reads++, randomness),
   );
@@ -216,6 +218,45 @@ describe('decideSampling: rule resolution it relies on', () => {
   });
 });
 
+describe('decideSampling: failures, keep tokens and the tracer', () => {
+  const { policy } = policyOf({ default: { info: 0.1, debug: 0 }, errorBuffer: {} });
+  const traced = policyOf({ default: { info: 0.1, debug: 0 }, traceBased: true }).policy;
+
+  test('a request that failed upstream keeps its later records under upstream_failure', () => {
+    assert.deepEqual(decide(policy, { severityIndex: INFO, holdable: true, failure: 'upstream_failure' }), {
+      kind: 'keep',
+      rule: 'upstream_failure',
+      reads: 1,
+    });
+  });
+
+  test('a keep token keeps every severity below ERROR under forced, without randomness', () => {
+    for (const severityIndex of [TRACE, DEBUG, INFO, WARN]) {
+      assert.deepEqual(decide(policy, { severityIndex, forced: true }), {
+        kind: 'keep',
+        rule: 'forced',
+        reads: 0,
+      });
+    }
+    assert.equal(decide(policy, { severityIndex: ERROR, forced: true }).kind, 'error');
+  });
+
+  test('traceBased: the sampled flag replaces the draw; rules at 0 still drop; no trace falls back to the draw', () => {
+    assert.deepEqual(decide(traced, { severityIndex: INFO, traceSampled: true }, LOWEST), {
+      kind: 'keep',
+      rule: 'default.info',
+      reads: 0,
+    });
+    assert.equal(decide(traced, { severityIndex: INFO, traceSampled: false }, HIGHEST).kind, 'drop');
+    assert.equal(decide(traced, { severityIndex: DEBUG, traceSampled: true }).kind, 'drop');
+    assert.deepEqual(decide(traced, { severityIndex: INFO }, HIGHEST), {
+      kind: 'keep',
+      rule: 'default.info',
+      reads: 1,
+    });
+  });
+});
+
 describe('decideSampling is pure', () => {
   test('the same facts and randomness give the same decision object; nothing is counted', () => {
     const { policy, counters } = policyOf({ default: { info: 0.5 } });
@@ -224,7 +265,9 @@ describe('decideSampling is pure', () => {
       severityIndex: INFO,
       eventName: undefined,
       holdable: false,
-      requestFailed: false,
+      failure: undefined,
+      forced: false,
+      traceSampled: undefined,
     };
     const first = decideSampling(policy, facts, () => LOWEST);
     const again = decideSampling(policy, facts, () => LOWEST);
