@@ -1,15 +1,18 @@
 import type { Context } from '@opentelemetry/api';
-import type { LoggerProvider, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { emptyResource, type Resource } from '@opentelemetry/resources';
+import { LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { normalizeLimitsOf } from './attributes/attribute-limits.ts';
 import { boundedFlush } from './assembly/bounded-flush.ts';
 import { CONSOLE_MODULE, emitConsoleCall } from './bridges/console-call.ts';
 import { buildPipeline } from './assembly/build-pipeline.ts';
 import { buildProvider } from './assembly/build-provider.ts';
 import { buildReloader } from './assembly/build-reloader.ts';
+import { buildResource } from './assembly/build-resource.ts';
+import { registerGlobalProvider } from './assembly/register-global-provider.ts';
 import type { ConfigReloadResult } from './config/config-reloader.ts';
 import type { LoggingOptions } from './config/logging-options.ts';
 import { printableOptions, type PrintableOptions } from './config/printable-options.ts';
-import { resolveOptions } from './config/resolve-options.ts';
+import { resolveOptions, type ResolvedOptions } from './config/resolve-options.ts';
 import { ensureContextManager } from './context/context-manager.ts';
 import {
   createRequestContext,
@@ -19,8 +22,8 @@ import {
 } from './context/create-request-context.ts';
 import type { RequestContext } from './context/request-context.ts';
 import { LogweaveConfigError } from './core/config-error.ts';
-import type { DiagnosticReporter } from './core/diagnostic-reporter.ts';
-import type { StatsSnapshot } from './core/stats.ts';
+import { DiagnosticReporter } from './core/diagnostic-reporter.ts';
+import { LoggingStats, type StatsSnapshot } from './core/stats.ts';
 import { installProcessHooks } from './lifecycle/process-hooks.ts';
 import { startSignals } from './assembly/start-signals.ts';
 import { Logger } from './logger/logger.ts';
@@ -30,8 +33,17 @@ import { registerStatsMetrics } from './pipeline/stats-metrics.ts';
 export interface Logging {
   /** A logger for a module; the name is the OTel instrumentation scope (`payments.stripe`). */
   getLogger(name: string): Logger;
-  /** The SDK provider, for `@opentelemetry/api-logs`-style code and log instrumentations. */
+  /**
+   * The SDK provider, registered as the global provider of `@opentelemetry/api`'s `logs` and of
+   * `@opentelemetry/api-logs`, so log instrumentations and the logs API reach logweave's chain.
+   */
   readonly loggerProvider: LoggerProvider;
+  /**
+   * The resource every record carries (detected once). Give it to a NodeSDK in the same process —
+   * `new NodeSDK({ resource: logging.resource, autoDetectResources: false })` — so that records
+   * through the SDK's provider and spans carry the same one.
+   */
+  readonly resource: Resource;
   /** The head of logweave's processor chain, to hand to `NodeSDK({ logRecordProcessors })`. */
   readonly processor: LogRecordProcessor;
   /** Exports everything kept so far; resolves within `shutdownTimeoutMillis`. */
@@ -81,6 +93,7 @@ export interface Logging {
 export function createLogging(options: LoggingOptions = {}): Logging {
   const resolved = resolveOptions(options);
   ensureContextManager();
+  if (resolved.sdkDisabled) return disabledLogging(resolved);
   const requestIdSettings: RequestIdSettings = { ...resolved.requestId };
   const unregisterSettings = registerRequestIdSettings(requestIdSettings);
   const pipeline = buildPipeline(resolved);
@@ -88,7 +101,11 @@ export function createLogging(options: LoggingOptions = {}): Logging {
     pipeline.diagnostics.report('release_call', message),
   );
   const { stats, sampling, diagnostics } = pipeline;
-  const loggerProvider = buildProvider(resolved, pipeline.head);
+  const resource = buildResource(resolved);
+  const loggerProvider = buildProvider(resolved, pipeline.head, resource);
+  const unregisterGlobal = resolved.registerGlobal
+    ? registerGlobalProvider(loggerProvider, diagnostics)
+    : () => undefined;
   const flushing = boundedFlush(pipeline, loggerProvider, resolved.shutdownTimeoutMillis);
   const reloader = buildReloader(resolved, options.sampling !== undefined, sampling, diagnostics);
   const readStats = (): StatsSnapshot => (sampling.drainCounters(), stats.snapshot());
@@ -135,12 +152,14 @@ export function createLogging(options: LoggingOptions = {}): Logging {
   return {
     getLogger,
     loggerProvider,
+    resource,
     processor: pipeline.head,
     forceFlush: flushing.flush,
     shutdown() {
       shuttingDown = true;
       reloader?.close();
       stopMetrics?.();
+      unregisterGlobal();
       // The exit hooks stay until the flush is over: a process ending meanwhile still spools.
       return flushing.shutdown().finally(() => (removeHooks(), unregisterSettings(), stopSignals()));
     },
@@ -162,5 +181,68 @@ function noConfigToReload(): ConfigReloadResult {
       'a config file (options.config or LOGWEAVE_CONFIG) to reload',
       undefined,
     ),
+  };
+}
+
+/**
+ * `OTEL_SDK_DISABLED=true`: a `Logging` that works and does nothing — loggers are no-ops
+ * (`isEnabled()` false), nothing is exported, no process hook, no global provider, no timer, all
+ * stats 0 — so an application runs unchanged with telemetry switched off platform-wide.
+ */
+function disabledLogging(resolved: ResolvedOptions): Logging {
+  const diagnostics = new DiagnosticReporter({
+    intervalMillis: resolved.diagnosticIntervalMillis,
+    write: resolved.diagnosticWriter,
+  });
+  const stats = new LoggingStats();
+  const processor: LogRecordProcessor = {
+    onEmit: () => undefined,
+    enabled: () => false,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const loggerProvider = new LoggerProvider({
+    loggerConfigurator: () => ({ enabled: false, minimumSeverity: 0, traceBased: false }),
+  });
+  const requestIdSettings: RequestIdSettings = { ...resolved.requestId };
+  const limits = normalizeLimitsOf(resolved.limits);
+  const loggers = new Map<string, Logger>();
+  const closed = (): boolean => false;
+  return {
+    getLogger(name) {
+      let logger = loggers.get(name);
+      if (logger === undefined) {
+        logger = new Logger(name, loggerProvider.getLogger(name), () => undefined, limits, closed);
+        loggers.set(name, logger);
+      }
+      return logger;
+    },
+    loggerProvider,
+    resource: emptyResource(),
+    processor,
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => loggerProvider.shutdown(),
+    stats: () => stats.snapshot(),
+    reloadConfigAsync: () =>
+      Promise.resolve({
+        ok: false,
+        error: new LogweaveConfigError(
+          'config',
+          'an enabled SDK (OTEL_SDK_DISABLED is true)',
+          'OTEL_SDK_DISABLED=true',
+        ),
+      }),
+    reloadConfig: () => ({
+      ok: false,
+      error: new LogweaveConfigError(
+        'config',
+        'an enabled SDK (OTEL_SDK_DISABLED is true)',
+        'OTEL_SDK_DISABLED=true',
+      ),
+    }),
+    createRequestContext: (input, parent) => createRequestContext(input, requestIdSettings, parent),
+    requestIdSettings,
+    resolvedOptions: printableOptions(resolved),
+    diagnostics,
   };
 }

@@ -10,9 +10,11 @@ export type {
   FileSinkOptions,
   LimitOptions,
   LoggingOptions,
+  OtlpHeaderProvider,
   OtlpOptions,
   OtlpProtocol,
   RequestIdOptions,
+  ResourceDetectorName,
 } from './config/logging-options.ts';
 export type {
   BurstOptions,
@@ -71,6 +73,11 @@ export {
 } from './exporters/durable-otlp-log-exporter.ts';
 export { OtlpJsonFileExporter } from './exporters/file-exporter.ts';
 export { ConsoleLineExporter } from './exporters/console-exporter.ts';
+export {
+  OtlpJsonStreamExporter,
+  type LineStream,
+  type OtlpJsonStreamExporterOptions,
+} from './exporters/otlp-json-stream-exporter.ts';
 export { LoggingStats } from './core/stats.ts';
 export { DiagnosticReporter, type DiagnosticReporterOptions } from './core/diagnostic-reporter.ts';
 export { LogweaveError, type LogweaveErrorCode } from './core/logweave-error.ts';

@@ -3,7 +3,9 @@ import type { ResolvedOptions } from '../config/resolve-options.ts';
 import { processContextFrom } from '../context/process-context.ts';
 import { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import { LoggingStats } from '../core/stats.ts';
-import { createExporter, type ExporterSetup } from '../exporters/create-exporter.ts';
+import { SEVERITY_NUMBER_BY_NAME } from '../core/severity.ts';
+import type { ExporterSetup } from '../exporters/create-exporter.ts';
+import { createExporters } from '../exporters/create-exporters.ts';
 import { pipelineFinisher } from '../lifecycle/finish-pipeline.ts';
 import { PendingRecords } from '../lifecycle/pending-records.ts';
 import { DiscardProcessor } from '../pipeline/discard-processor.ts';
@@ -41,7 +43,9 @@ export function buildPipeline(resolved: ResolvedOptions): Pipeline {
     intervalMillis: resolved.diagnosticIntervalMillis,
     write: resolved.diagnosticWriter,
   });
-  const exporter = createExporter(resolved, stats, diagnostics);
+  // Ignored OTel variables are said once, before anything is exported.
+  for (const warning of resolved.environmentWarnings) diagnostics.report(`env:${warning}`, warning);
+  const exporter = createExporters(resolved, stats, diagnostics);
   // Mirrors the batch queue so `process.exit()` can still spool what it holds (lifecycle/).
   const pending = new PendingRecords(stats);
   const terminal: LogRecordProcessor =
@@ -72,7 +76,11 @@ export function buildPipeline(resolved: ResolvedOptions): Pipeline {
     stats,
     diagnostics,
   });
-  const head = new RequestContextProcessor(redaction, { stats, ...context });
+  const head = new RequestContextProcessor(redaction, {
+    stats,
+    ...context,
+    minimumSeverity: SEVERITY_NUMBER_BY_NAME[resolved.level],
+  });
   const finish = pipelineFinisher({
     exporter,
     pendingRecords: pending,

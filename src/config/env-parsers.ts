@@ -24,6 +24,8 @@ export function parseEnvValue(entry: EnvEntry, env: Environment): unknown {
       return text;
     case 'name':
       return text.toLowerCase();
+    case 'nameList':
+      return parseNameList(text);
     case 'integer': {
       const value = Number(text);
       if (!/^\d+$/.test(text) || !Number.isSafeInteger(value)) {
@@ -44,6 +46,16 @@ export function parseEnvValue(entry: EnvEntry, env: Environment): unknown {
     case 'baseUrl':
       return `${checkHttpUrl(text, where).replace(/\/+$/, '')}${SIGNAL_PATH}`;
   }
+}
+
+/** `otlp, console` → `['otlp', 'console']`: trimmed, lower-cased, blanks and repeats dropped. */
+function parseNameList(text: string): string[] | undefined {
+  const names = new Set<string>();
+  for (const part of text.split(',')) {
+    const name = part.trim().toLowerCase();
+    if (name !== '') names.add(name);
+  }
+  return names.size === 0 ? undefined : [...names];
 }
 
 /**

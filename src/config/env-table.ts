@@ -6,12 +6,19 @@
  * Order matters where two variables set one option: the first one present wins (a signal-specific
  * `OTEL_EXPORTER_OTLP_LOGS_*` before the general `OTEL_EXPORTER_OTLP_*`), except for `merge`
  * entries, whose key-value lists are merged key by key with the later entry winning.
+ *
+ * An `OTEL_*` variable with a value logweave cannot use is reported (one diagnostic line) and
+ * ignored, as the OTel SDK configuration spec asks ("SHOULD log a warning and ignore"): a
+ * platform-wide setting never stops a process from starting. logweave's own `LOGWEAVE_*`
+ * variables are checked strictly and throw `LogweaveConfigError`.
  */
 export type EnvValueKind =
   /** Trimmed text. */
   | 'string'
   /** Trimmed, lower-cased text (names of levels, exporters, modes). */
   | 'name'
+  /** A comma-separated list of names, each trimmed and lower-cased, blanks skipped (`otlp,console`). */
+  | 'nameList'
   /** The raw value, not trimmed (a secret key must not silently change). */
   | 'raw'
   /** A non-negative decimal integer. */
@@ -37,10 +44,12 @@ export interface EnvEntry {
 }
 
 export const ENV_TABLE: readonly EnvEntry[] = [
+  { name: 'OTEL_SDK_DISABLED', path: 'process.sdkDisabled', kind: 'boolean' },
   { name: 'OTEL_SERVICE_NAME', path: 'serviceName', kind: 'string' },
   { name: 'OTEL_RESOURCE_ATTRIBUTES', path: 'resourceAttributes', kind: 'keyValueList' },
+  { name: 'OTEL_NODE_RESOURCE_DETECTORS', path: 'resourceDetectors', kind: 'nameList' },
   { name: 'LOGWEAVE_LEVEL', path: 'level', kind: 'name' },
-  { name: 'OTEL_LOGS_EXPORTER', path: 'exporter', kind: 'name' },
+  { name: 'OTEL_LOGS_EXPORTER', path: 'exporter', kind: 'nameList' },
   { name: 'OTEL_EXPORTER_OTLP_LOGS_ENDPOINT', path: 'otlp.url', kind: 'url' },
   { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: 'otlp.url', kind: 'baseUrl' },
   { name: 'OTEL_EXPORTER_OTLP_LOGS_PROTOCOL', path: 'otlp.protocol', kind: 'string' },
@@ -63,6 +72,16 @@ export const ENV_TABLE: readonly EnvEntry[] = [
   { name: 'OTEL_EXPORTER_OTLP_TIMEOUT', path: 'otlp.timeoutMillis', kind: 'integer' },
   { name: 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION', path: 'otlp.compression', kind: 'string' },
   { name: 'OTEL_EXPORTER_OTLP_COMPRESSION', path: 'otlp.compression', kind: 'string' },
+  { name: 'OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE', path: 'otlp.certificateFile', kind: 'string' },
+  { name: 'OTEL_EXPORTER_OTLP_CERTIFICATE', path: 'otlp.certificateFile', kind: 'string' },
+  { name: 'OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY', path: 'otlp.clientKeyFile', kind: 'string' },
+  { name: 'OTEL_EXPORTER_OTLP_CLIENT_KEY', path: 'otlp.clientKeyFile', kind: 'string' },
+  {
+    name: 'OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE',
+    path: 'otlp.clientCertificateFile',
+    kind: 'string',
+  },
+  { name: 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', path: 'otlp.clientCertificateFile', kind: 'string' },
   { name: 'LOGWEAVE_FILE_PATH', path: 'file.path', kind: 'string' },
   { name: 'LOGWEAVE_FILE_MAX_BYTES', path: 'file.maxBytes', kind: 'integer' },
   { name: 'LOGWEAVE_FILE_MAX_FILES', path: 'file.maxFiles', kind: 'integer' },

@@ -5,27 +5,80 @@ import type { SamplingOptions } from './sampling-options.ts';
 import type { RedactionOptions } from './redaction-options.ts';
 import type { DeliveryOptions } from './delivery-options.ts';
 
-/** Where kept records go. `OTEL_LOGS_EXPORTER` picks one when the option is not given. */
-export type ExporterName = 'otlp' | 'console' | 'file' | 'none';
+/**
+ * Where kept records go: `otlp` (HTTP or gRPC, durable), `console` (readable lines for people),
+ * `file` (OTLP JSON lines, rotated), `otlp/stdout` (OTLP JSON, one record per line on stdout, for a
+ * Collector's filelog receiver in Kubernetes), `none`.
+ */
+export const EXPORTER_NAMES = ['otlp', 'console', 'file', 'otlp/stdout', 'none'] as const;
+export type ExporterName = (typeof EXPORTER_NAMES)[number];
 
-/** OTLP/HTTP protocols; `grpc` is not supported (use a Collector's OTLP/HTTP receiver). */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
+/**
+ * Resource detectors, named as `OTEL_NODE_RESOURCE_DETECTORS` names them. `all` is every one of
+ * these; `none` is none (the resource is then the env attributes and the SDK's own).
+ */
+export const RESOURCE_DETECTOR_NAMES = [
+  'all',
+  'none',
+  'env',
+  'host',
+  'os',
+  'process',
+  'serviceinstance',
+  'container',
+] as const;
+export type ResourceDetectorName = (typeof RESOURCE_DETECTOR_NAMES)[number];
+
+/** OTLP transports: OTLP/HTTP with protobuf or JSON bodies, or OTLP/gRPC. */
+export type OtlpProtocol = 'http/protobuf' | 'http/json' | 'grpc';
+
+/**
+ * Headers computed per export request, e.g. a token that refreshes. May return a promise; a
+ * function that throws or rejects fails that attempt (retried or spooled like a network error).
+ * Its values are never logged or printed.
+ */
+export type OtlpHeaderProvider = () => Record<string, string> | Promise<Record<string, string>>;
 
 export interface OtlpOptions {
   /**
-   * Full URL of the logs endpoint, used verbatim.
+   * Full URL of the logs endpoint, used verbatim. With `grpc` only its scheme (`https` for TLS),
+   * host and port count.
    * Env: `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` (verbatim), else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs`.
-   * Default: `http://localhost:4318/v1/logs`.
+   * Default: `http://localhost:4318/v1/logs` (`http://localhost:4317` with `grpc`).
    */
   url?: string;
   /** Env: `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL`, `OTEL_EXPORTER_OTLP_PROTOCOL`. Default: `http/protobuf`. */
   protocol?: OtlpProtocol;
-  /** Extra request headers. Env: `OTEL_EXPORTER_OTLP_LOGS_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS`. Default: none. */
-  headers?: Record<string, string>;
-  /** Per-request timeout. Env: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. Default: 10000 ms. */
+  /**
+   * Extra request headers (gRPC: metadata), or a function returning them per export. Merged key by
+   * key over `OTEL_EXPORTER_OTLP_HEADERS` and `OTEL_EXPORTER_OTLP_LOGS_HEADERS` (the signal-specific
+   * one wins); a function's keys win over both.
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_HEADERS`, `OTEL_EXPORTER_OTLP_HEADERS`. Default: none.
+   */
+  headers?: Record<string, string> | OtlpHeaderProvider;
+  /**
+   * Per-request timeout, retries included; 0 means no limit (as the OTel spec says).
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_TIMEOUT`, `OTEL_EXPORTER_OTLP_TIMEOUT`. Default: 10000 ms.
+   */
   timeoutMillis?: number;
   /** Env: `OTEL_EXPORTER_OTLP_LOGS_COMPRESSION`, `OTEL_EXPORTER_OTLP_COMPRESSION`. Default: `none`. */
   compression?: 'gzip' | 'none';
+  /**
+   * PEM file of the CA certificates trusted for the endpoint's TLS certificate (instead of Node's
+   * built-in list). Read once at start, at most 1 MiB.
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE`, `OTEL_EXPORTER_OTLP_CERTIFICATE`. Default: none.
+   */
+  certificateFile?: string;
+  /**
+   * PEM file of the client's private key, for mTLS (with `clientCertificateFile`).
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY`, `OTEL_EXPORTER_OTLP_CLIENT_KEY`. Default: none.
+   */
+  clientKeyFile?: string;
+  /**
+   * PEM file of the client's certificate chain, for mTLS (with `clientKeyFile`).
+   * Env: `OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE`, `OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`. Default: none.
+   */
+  clientCertificateFile?: string;
 }
 
 export interface FileSinkOptions {
@@ -98,14 +151,28 @@ export interface SignalOptions {
 
 /** Everything `createLogging()` accepts. Precedence: 1. these options 2. the config file 3. env vars 4. defaults. */
 export interface LoggingOptions {
-  /** `service.name` on the resource. Env: `OTEL_SERVICE_NAME`. Default: `unknown_service:node`. */
+  /**
+   * `service.name` on the resource. Precedence: this option, then `service.name` in
+   * `resourceAttributes`, then `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`.
+   * Env: `OTEL_SERVICE_NAME`. Default: `unknown_service:node`.
+   */
   serviceName?: string;
   /** Merged over `OTEL_RESOURCE_ATTRIBUTES`; values are strings, numbers or booleans. Default: none. */
   resourceAttributes?: Record<string, string | number | boolean>;
+  /**
+   * Which detectors add to the resource (`@opentelemetry/resources`' host, os, process and service
+   * instance id detectors, `@opentelemetry/resource-detector-container`'s container id); `env` is
+   * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` as logweave reads them.
+   * Env: `OTEL_NODE_RESOURCE_DETECTORS`. Default: `all`.
+   */
+  resourceDetectors?: ResourceDetectorName | readonly ResourceDetectorName[];
   /** Minimum severity the facade and the SDK emit at all; below it calls are no-ops. Env: `LOGWEAVE_LEVEL`. Default: `info`. */
   level?: SeverityName;
-  /** A name, or any `LogRecordExporter`. Env: `OTEL_LOGS_EXPORTER`. Default: `otlp`. */
-  exporter?: ExporterName | LogRecordExporter;
+  /**
+   * A name, a list of names (each gets the records), or any `LogRecordExporter`.
+   * Env: `OTEL_LOGS_EXPORTER` (a comma-separated list). Default: `otlp`.
+   */
+  exporter?: ExporterName | readonly ExporterName[] | LogRecordExporter;
   otlp?: OtlpOptions;
   file?: FileSinkOptions;
   batch?: BatchOptions;
@@ -128,6 +195,12 @@ export interface LoggingOptions {
   signals?: SignalOptions;
   /** YAML or JSON file with the same shape as these options. Env: `LOGWEAVE_CONFIG`. Default: none. */
   config?: string;
+  /**
+   * Register this pipeline's provider as the global logs provider of `@opentelemetry/api` and
+   * `@opentelemetry/api-logs`, so log instrumentations and the logs API reach it. Turn it off for a
+   * second pipeline in one process that must not take the first one's place. Default: true.
+   */
+  registerGlobal?: boolean;
   /**
    * Flush on SIGTERM/SIGINT within `shutdownTimeoutMillis`, then let the process end as it would have.
    * Env: `LOGWEAVE_HANDLE_SIGNALS`. Default: true.

@@ -3,8 +3,11 @@ import { SEVERITY_NAMES } from '../core/severity.ts';
 import { samplingSchema } from './sampling-schema.ts';
 import { redactionSchema } from './redaction-schema.ts';
 import { deliverySchema } from './delivery-schema.ts';
+import { EXPORTER_NAMES, RESOURCE_DETECTOR_NAMES } from './logging-options.ts';
 
 const positiveInteger = z.number().int().min(1);
+const exporterName = z.enum(EXPORTER_NAMES);
+const detectorName = z.enum(RESOURCE_DETECTOR_NAMES);
 const attributeValue = z.union([z.string(), z.number(), z.boolean()]);
 
 /**
@@ -15,14 +18,18 @@ export const optionsSchema = z.strictObject({
   serviceName: z.string().min(1).optional(),
   resourceAttributes: z.record(z.string(), attributeValue).optional(),
   level: z.enum(SEVERITY_NAMES).optional(),
-  exporter: z.enum(['otlp', 'console', 'file', 'none']).optional(),
+  resourceDetectors: z.union([detectorName, z.array(detectorName).min(1).readonly()]).optional(),
+  exporter: z.union([exporterName, z.array(exporterName).min(1).readonly()]).optional(),
   otlp: z
     .strictObject({
       url: z.url({ protocol: /^https?$/ }).optional(),
-      protocol: z.enum(['http/protobuf', 'http/json']).optional(),
+      protocol: z.enum(['http/protobuf', 'http/json', 'grpc']).optional(),
       headers: z.record(z.string(), z.string()).optional(),
-      timeoutMillis: positiveInteger.optional(),
+      timeoutMillis: z.number().int().min(0).optional(),
       compression: z.enum(['gzip', 'none']).optional(),
+      certificateFile: z.string().min(1).optional(),
+      clientKeyFile: z.string().min(1).optional(),
+      clientCertificateFile: z.string().min(1).optional(),
     })
     .optional(),
   file: z
@@ -66,6 +73,7 @@ export const optionsSchema = z.strictObject({
   delivery: deliverySchema.optional(),
   signals: z.strictObject({ secret: z.string().min(32).optional() }).optional(),
   handleSignals: z.boolean().optional(),
+  registerGlobal: z.boolean().optional(),
   captureConsole: z.boolean().optional(),
   shutdownTimeoutMillis: z.number().int().min(0).max(600_000).optional(),
   diagnosticIntervalMillis: z.number().int().min(0).optional(),

@@ -8,22 +8,41 @@ export const HIDDEN = '[REDACTED]';
  * credential is replaced by `[REDACTED]` (OTLP header values, the redaction hash key, a password
  * or query values in the endpoint URL), and code-only values are described rather than included.
  */
-export type PrintableOptions = Omit<ResolvedOptions, 'exporter' | 'diagnosticWriter' | 'meterProvider'> & {
-  /** The exporter's name, or `custom (<class name>)` for an exporter instance. */
+export type PrintableOptions = Omit<
+  ResolvedOptions,
+  'exporter' | 'diagnosticWriter' | 'meterProvider' | 'otlpHeaderProvider' | 'otlpTls'
+> & {
+  /** The exporter's name (a list joined with commas), or `custom (<class name>)` for an exporter instance. */
   readonly exporter: string;
   readonly meterProvider: boolean;
+  /** Whether `otlp.headers` is a function (its values are never shown). */
+  readonly otlpHeaderProvider: boolean;
 };
 
 export function printableOptions(resolved: ResolvedOptions): PrintableOptions {
-  const { exporter, diagnosticWriter: _writer, meterProvider, ...values } = resolved;
+  // The TLS material (a private key) and the header function's values are never printable.
+  const {
+    exporter,
+    diagnosticWriter: _writer,
+    meterProvider,
+    otlpHeaderProvider,
+    otlpTls: _tls,
+    ...values
+  } = resolved;
   // A copy: freezing must not freeze the caller's own option objects.
   const rest = structuredClone(values);
   const redaction = { ...rest.redaction };
   if (redaction.hashKey !== undefined) redaction.hashKey = HIDDEN;
   const printable: PrintableOptions = {
     ...rest,
-    exporter: typeof exporter === 'string' ? exporter : `custom (${exporter.constructor.name})`,
+    exporter:
+      typeof exporter === 'string'
+        ? exporter
+        : Array.isArray(exporter)
+          ? exporter.join(',')
+          : `custom (${exporter.constructor.name})`,
     meterProvider: meterProvider !== undefined,
+    otlpHeaderProvider: otlpHeaderProvider !== undefined,
     otlp: {
       ...rest.otlp,
       url: withoutCredentials(rest.otlp.url),

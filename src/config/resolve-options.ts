@@ -1,7 +1,7 @@
 import type { Attributes, MeterProvider } from '@opentelemetry/api';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { LogweaveConfigError } from '../core/config-error.ts';
-import { DEFAULTS } from '../core/defaults.ts';
+import { DEFAULT_GRPC_URL, DEFAULTS } from '../core/defaults.ts';
 import type { SeverityName } from '../core/severity.ts';
 import { loadConfigFile } from './config-file.ts';
 import type { Environment } from './env-parsers.ts';
@@ -12,9 +12,12 @@ import type {
   FileSinkOptions,
   LimitOptions,
   LoggingOptions,
+  OtlpHeaderProvider,
   OtlpOptions,
   RequestIdOptions,
+  ResourceDetectorName,
 } from './logging-options.ts';
+import { readTlsFiles, type TlsFileSource, type TlsMaterial } from './read-tls-files.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
 import { readEnvironment, type InheritedContext } from './read-environment.ts';
 import type { RedactionOptions } from './redaction-options.ts';
@@ -23,13 +26,29 @@ import { validateWithSchema } from './validate-with-schema.ts';
 
 export type { InheritedContext } from './read-environment.ts';
 
+/** What `OTEL_EXPORTER_OTLP_ENDPOINT` gets appended for OTLP/HTTP (see `env-parsers.ts`). */
+const SIGNAL_PATH = '/v1/logs';
+
 /** Options after precedence and defaults: every field has its final value. */
 export interface ResolvedOptions {
   serviceName: string;
   resourceAttributes: Attributes;
+  /** The detectors to run, `all` and `none` expanded. */
+  resourceDetectors: readonly ResourceDetectorName[];
   level: SeverityName;
-  exporter: ExporterName | LogRecordExporter;
-  otlp: Required<Omit<OtlpOptions, 'headers'>> & { headers: Record<string, string> };
+  exporter: ExporterName | readonly ExporterName[] | LogRecordExporter;
+  otlp: Required<Pick<OtlpOptions, 'url' | 'protocol' | 'timeoutMillis' | 'compression'>> &
+    Pick<OtlpOptions, 'certificateFile' | 'clientKeyFile' | 'clientCertificateFile'> & {
+      headers: Record<string, string>;
+    };
+  /** `otlp.headers` given as a function (code only); its keys win over `otlp.headers`. */
+  otlpHeaderProvider: OtlpHeaderProvider | undefined;
+  /** The contents of the TLS files, read at start. */
+  otlpTls: TlsMaterial;
+  /** `OTEL_SDK_DISABLED=true`: `createLogging()` builds a no-op pipeline. */
+  sdkDisabled: boolean;
+  /** OTel variables that were ignored (invalid values), reported once through the diagnostics. */
+  environmentWarnings: readonly string[];
   file: Required<FileSinkOptions>;
   batch: Required<BatchOptions>;
   limits: Required<LimitOptions>;
@@ -46,6 +65,7 @@ export interface ResolvedOptions {
   /** Whether the config file is watched for changes (`LOGWEAVE_CONFIG_WATCH`). Default: true. */
   configWatch: boolean;
   handleSignals: boolean;
+  registerGlobal: boolean;
   captureConsole: boolean;
   shutdownTimeoutMillis: number;
   diagnosticIntervalMillis: number;
@@ -61,13 +81,25 @@ export interface ResolvedOptions {
  */
 export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
   const env: Environment = options.env ?? process.env;
-  const { exporter, meterProvider, diagnosticWriter, env: _env, config, ...serializable } = options;
+  const { exporter: exporterOption, meterProvider, diagnosticWriter, env: _env, config, ...rest } = options;
   if (config !== undefined && (typeof config !== 'string' || config.trim() === '')) {
     throw new LogweaveConfigError('options.config', 'the path of a YAML or JSON file', config);
   }
+  // Code-only values are taken out before the schema sees the serialisable rest.
+  const exporterInstance = isExporterName(exporterOption) ? undefined : exporterOption;
+  const { otlp: otlpOption, ...others } = rest;
+  const headerProvider = typeof otlpOption?.headers === 'function' ? otlpOption.headers : undefined;
+  const serializable = {
+    ...others,
+    ...(otlpOption === undefined
+      ? {}
+      : { otlp: headerProvider === undefined ? otlpOption : { ...otlpOption, headers: undefined } }),
+    ...(exporterInstance === undefined && exporterOption !== undefined ? { exporter: exporterOption } : {}),
+  };
   const fromCode = validateWithSchema(optionsSchema, serializable, 'options');
-  checkCodeOnlyOptions(exporter, diagnosticWriter);
+  checkCodeOnlyOptions(exporterInstance, diagnosticWriter);
   const environment = readEnvironment(env);
+  const warnings = [...environment.warnings];
   const configPath = config ?? environment.configPath;
   const fromFile: SerializableOptions = configPath === undefined ? {} : loadConfigFile(configPath);
   const layers = [fromCode, fromFile, environment.options] as const;
@@ -83,7 +115,21 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
       fromCode[key],
     ) as Required<NonNullable<SerializableOptions[K]>>;
   const batch = section('batch');
-  const serviceName = pick('serviceName') ?? DEFAULTS.serviceName;
+  const otlp = section('otlp') as ResolvedOptions['otlp'];
+  // gRPC has its own port and no signal path: the default follows the protocol, and the general
+  // endpoint is used as it is (the spec appends `/v1/logs` for OTLP/HTTP only).
+  if (otlp.protocol === 'grpc' && layers.every((layer) => layer.otlp?.url === undefined)) {
+    otlp.url = DEFAULT_GRPC_URL;
+  } else if (
+    otlp.protocol === 'grpc' &&
+    fromCode.otlp?.url === undefined &&
+    fromFile.otlp?.url === undefined &&
+    (env['OTEL_EXPORTER_OTLP_LOGS_ENDPOINT'] ?? '').trim() === '' &&
+    otlp.url.endsWith(SIGNAL_PATH)
+  ) {
+    otlp.url = otlp.url.slice(0, -SIGNAL_PATH.length);
+  }
+  const serviceName = resolveServiceName(fromCode, fromFile, environment.options);
   return {
     serviceName,
     resourceAttributes: {
@@ -91,14 +137,19 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
       ...fromFile.resourceAttributes,
       ...fromCode.resourceAttributes,
     },
+    resourceDetectors: expandDetectors(pick('resourceDetectors') ?? DEFAULTS.resourceDetectors),
     level: pick('level') ?? DEFAULTS.level,
-    exporter: exporter ?? pick('exporter') ?? DEFAULTS.exporter,
+    exporter: exporterInstance ?? pick('exporter') ?? DEFAULTS.exporter,
     otlp: {
-      ...(section('otlp') as ResolvedOptions['otlp']),
+      ...otlp,
       // Headers merge key by key, as the OTel exporters do: a platform's Authorization (env)
       // survives an application's extra header (code); the same key is taken from the higher layer.
       headers: { ...environment.options.otlp?.headers, ...fromFile.otlp?.headers, ...fromCode.otlp?.headers },
     },
+    otlpHeaderProvider: headerProvider,
+    otlpTls: readTlsFiles(tlsSources(layers), warnings),
+    sdkDisabled: environment.sdkDisabled,
+    environmentWarnings: warnings,
     file: section('file'),
     // The SDK clamps a batch larger than the queue; doing it here keeps the resolved view honest.
     batch: { ...batch, maxExportBatchSize: Math.min(batch.maxExportBatchSize, batch.maxQueueSize) },
@@ -112,6 +163,7 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     configPath,
     configWatch: environment.configWatch ?? true,
     handleSignals: pick('handleSignals') ?? DEFAULTS.handleSignals,
+    registerGlobal: pick('registerGlobal') ?? DEFAULTS.registerGlobal,
     captureConsole: pick('captureConsole') ?? DEFAULTS.captureConsole,
     shutdownTimeoutMillis: pick('shutdownTimeoutMillis') ?? DEFAULTS.shutdownTimeoutMillis,
     diagnosticIntervalMillis: pick('diagnosticIntervalMillis') ?? DEFAULTS.diagnosticIntervalMillis,
@@ -119,6 +171,86 @@ export function resolveOptions(options: LoggingOptions = {}): ResolvedOptions {
     meterProvider,
     inheritedContext: environment.inherited,
   };
+}
+
+/**
+ * `serviceName` (code, file), then `service.name` in `resourceAttributes` (code, file), then
+ * `OTEL_SERVICE_NAME`, then `service.name` in `OTEL_RESOURCE_ATTRIBUTES`: the OTel SDK's order
+ * for the environment, with explicit configuration above it.
+ */
+function resolveServiceName(
+  fromCode: SerializableOptions,
+  fromFile: SerializableOptions,
+  fromEnv: SerializableOptions,
+): string {
+  const named = (attributes: SerializableOptions['resourceAttributes']): string | undefined => {
+    const value = attributes?.['service.name'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  };
+  return (
+    fromCode.serviceName ??
+    fromFile.serviceName ??
+    named(fromCode.resourceAttributes) ??
+    named(fromFile.resourceAttributes) ??
+    fromEnv.serviceName ??
+    named(fromEnv.resourceAttributes) ??
+    DEFAULTS.serviceName
+  );
+}
+
+const ALL_DETECTORS: readonly ResourceDetectorName[] = [
+  'env',
+  'host',
+  'os',
+  'process',
+  'serviceinstance',
+  'container',
+];
+
+/** `all` → every detector; `none` → none (wins, as in the SDK); repeats removed. */
+function expandDetectors(
+  value: ResourceDetectorName | readonly ResourceDetectorName[],
+): readonly ResourceDetectorName[] {
+  const names: readonly ResourceDetectorName[] = typeof value === 'string' ? [value] : value;
+  if (names.includes('none')) return [];
+  return [...new Set(names.flatMap((name) => (name === 'all' ? ALL_DETECTORS : [name])))];
+}
+
+/** Each TLS file path with the layer that set it (the highest one wins, as for every option). */
+function tlsSources(layers: readonly SerializableOptions[]): {
+  ca?: TlsFileSource;
+  key?: TlsFileSource;
+  cert?: TlsFileSource;
+} {
+  const [code, file] = layers;
+  const find = (
+    field: 'certificateFile' | 'clientKeyFile' | 'clientCertificateFile',
+    envNames: readonly [string, string],
+  ): TlsFileSource | undefined => {
+    if (code?.otlp?.[field] !== undefined) return { path: code.otlp[field], where: `options.otlp.${field}` };
+    if (file?.otlp?.[field] !== undefined) return { path: file.otlp[field], where: `config.otlp.${field}` };
+    const path = layers[2]?.otlp?.[field];
+    // The signal-specific variable wins; which of the two set it only matters for the message.
+    return path === undefined ? undefined : { path, where: `env:${envNames.join(' or ')}` };
+  };
+  const sources: { ca?: TlsFileSource; key?: TlsFileSource; cert?: TlsFileSource } = {};
+  const ca = find('certificateFile', [
+    'OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE',
+    'OTEL_EXPORTER_OTLP_CERTIFICATE',
+  ]);
+  const key = find('clientKeyFile', ['OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_CLIENT_KEY']);
+  const cert = find('clientCertificateFile', [
+    'OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE',
+    'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE',
+  ]);
+  if (ca !== undefined) sources.ca = ca;
+  if (key !== undefined) sources.key = key;
+  if (cert !== undefined) sources.cert = cert;
+  return sources;
+}
+
+function isExporterName(value: unknown): value is ExporterName | readonly ExporterName[] | undefined {
+  return value === undefined || typeof value === 'string' || Array.isArray(value);
 }
 
 /** Defaults of the sections that merge field by field (`DEFAULTS` holds them; nothing is restated). */
@@ -154,7 +286,7 @@ function writeToStderr(line: string): void {
 }
 
 function checkCodeOnlyOptions(exporter: unknown, diagnosticWriter: unknown): void {
-  if (exporter !== undefined && typeof exporter !== 'string') {
+  if (exporter !== undefined) {
     const candidate = exporter as Partial<LogRecordExporter> | null;
     if (
       candidate === null ||
@@ -163,7 +295,7 @@ function checkCodeOnlyOptions(exporter: unknown, diagnosticWriter: unknown): voi
     ) {
       throw new LogweaveConfigError(
         'options.exporter',
-        '"otlp", "console", "file", "none" or a LogRecordExporter',
+        '"otlp", "console", "file", "otlp/stdout", "none", a list of these, or a LogRecordExporter',
         exporter,
       );
     }

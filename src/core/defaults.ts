@@ -5,6 +5,7 @@
  */
 export const DEFAULTS = {
   serviceName: 'unknown_service:node',
+  resourceDetectors: 'all',
   level: 'info',
   exporter: 'otlp',
   otlp: {
@@ -88,6 +89,16 @@ export const DEFAULTS = {
   },
   captureConsole: false,
   handleSignals: true,
+  registerGlobal: true,
   shutdownTimeoutMillis: 5000,
   diagnosticIntervalMillis: 60_000,
 } as const;
+
+/**
+ * `otlp.url` when the protocol is `grpc` and no endpoint is configured: the OTLP/gRPC port, no path
+ * (the OTel spec's default for gRPC). Stated with `otlp.url`'s row in the README table.
+ */
+export const DEFAULT_GRPC_URL = 'http://localhost:4317';
+
+/** Largest certificate or key file read for TLS (`otlp.certificateFile` …): PEM bundles are far smaller. */
+export const MAX_TLS_FILE_BYTES = 1024 * 1024;

@@ -15,6 +15,8 @@ export type DropReason =
   | 'expired'
   /** The batch processor's queue was full (`OTEL_BLRP_MAX_QUEUE_SIZE`). */
   | 'queue_full'
+  /** The stream exporter's backlog was full: the stream's reader (stdout's container runtime) did not keep up. */
+  | 'stream_full'
   /** The exporter failed and the record could not be kept anywhere (no spool, or spool unusable). */
   | 'export_failed'
   /** The spool was full; its oldest data was dropped. */

@@ -1,10 +1,13 @@
 import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { ExporterName } from '../config/logging-options.ts';
 import type { ResolvedOptions } from '../config/resolve-options.ts';
 import type { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import type { LoggingStats } from '../core/stats.ts';
 import { ConsoleLineExporter } from './console-exporter.ts';
 import { DurableOtlpLogExporter } from './durable-otlp-log-exporter.ts';
 import { OtlpJsonFileExporter } from './file-exporter.ts';
+import { OtlpJsonStreamExporter } from './otlp-json-stream-exporter.ts';
+import { DeliveryReport } from './delivery-report.ts';
 import { ReportingExporter } from './reporting-exporter.ts';
 
 /** The exporter of a pipeline and the handles the lifecycle code needs. */
@@ -29,10 +32,19 @@ export function createExporter(
   stats: LoggingStats,
   diagnostics: DiagnosticReporter,
 ): ExporterSetup | undefined {
-  const exporter = options.exporter;
+  // A list of names is split by `createExporters` into one call per name.
+  const exporter = options.exporter as ExporterName | LogRecordExporter;
   if (exporter === 'none') return undefined;
   if (exporter === 'otlp') {
-    const durable = new DurableOtlpLogExporter({ ...options.otlp, ...options.delivery, stats, diagnostics });
+    const durable = new DurableOtlpLogExporter({
+      ...options.otlp,
+      ...options.delivery,
+      ...(options.otlpHeaderProvider === undefined ? {} : { headers: options.otlpHeaderProvider }),
+      staticHeaders: options.otlp.headers,
+      tls: options.otlpTls,
+      stats,
+      diagnostics,
+    });
     return {
       exporter: durable,
       hurry: (millis) => durable.hurry(millis),
@@ -41,6 +53,7 @@ export function createExporter(
       inSpool: () => durable.spooledRecords,
     };
   }
+  if (exporter === 'otlp/stdout') return createStdoutSetup(stats, diagnostics);
   const [inner, destination] =
     typeof exporter !== 'string'
       ? [exporter, `the configured exporter (${exporter.constructor.name})`]
@@ -59,6 +72,24 @@ export function createExporter(
       } else {
         reporting.abandon(pending);
       }
+    },
+    wrapQueue: (batch) => batch,
+    inSpool: () => 0,
+  };
+}
+
+/** `otlp/stdout`: OTLP JSON lines on stdout; at exit the backlog is written out at once. */
+function createStdoutSetup(stats: LoggingStats, diagnostics: DiagnosticReporter): ExporterSetup {
+  const destination = 'stdout (OTLP JSON lines)';
+  const report = new DeliveryReport({ stats, diagnostics, destination });
+  const stream = new OtlpJsonStreamExporter({ listener: report });
+  const reporting = new ReportingExporter({ inner: stream, stats, diagnostics, destination, report });
+  return {
+    exporter: reporting,
+    hurry: () => () => undefined,
+    keepAtExit(pending) {
+      if (pending.length > 0) reporting.export(pending, () => undefined);
+      stream.writeBacklogNow();
     },
     wrapQueue: (batch) => batch,
     inSpool: () => 0,

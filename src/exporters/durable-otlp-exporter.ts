@@ -5,7 +5,8 @@ import type { ResolvedOptions } from '../config/resolve-options.ts';
 import type { DeliveryListener, SelfReportingExporter } from './delivery-listener.ts';
 import type { DiskSpool, SpoolEntry } from './disk-spool.ts';
 import type { DurableJournal } from './durable-journal.ts';
-import { OtlpHttpSender, type SendOutcome } from './otlp-http-sender.ts';
+import { MAX_TIMER_MILLIS, OtlpHttpSender, type SendOutcome } from './otlp-http-sender.ts';
+import type { OtlpSender } from './otlp-sender.ts';
 import { MAX_RETRIES, retryBackoffMillis, sleep } from './retry-schedule.ts';
 import { readPartialSuccess } from './partial-success.ts';
 import { contentTypeOf } from './spool-frame.ts';
@@ -20,6 +21,8 @@ export interface DurableOtlpExporterOptions {
   listener: DeliveryListener;
   /** The spool, when `delivery.spoolDir` is set. */
   spool?: DiskSpool;
+  /** The transport (`createOtlpSender`: HTTP or gRPC). Default: OTLP/HTTP to `otlp.url`. */
+  sender?: OtlpSender;
   /** The write-ahead copy of `delivery.durableSeverity` records, settled here with their batch. */
   journal?: DurableJournal;
 }
@@ -62,7 +65,7 @@ interface Delivery {
  */
 export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExporter {
   readonly reportsOwnOutcomes = true;
-  readonly #sender: OtlpHttpSender;
+  readonly #sender: OtlpSender;
   readonly #json: boolean;
   readonly #timeoutMillis: number;
   readonly #exportDeadlineMillis: number;
@@ -79,9 +82,10 @@ export class DurableOtlpExporter implements LogRecordExporter, SelfReportingExpo
   #exiting = false;
 
   constructor(options: DurableOtlpExporterOptions) {
-    this.#sender = new OtlpHttpSender(options.otlp);
+    this.#sender = options.sender ?? new OtlpHttpSender(options.otlp);
     this.#json = options.otlp.protocol === 'http/json';
-    this.#timeoutMillis = options.otlp.timeoutMillis;
+    // 0 is "no limit" in the OTel spec: the longest timer instead of special cases in the retry math.
+    this.#timeoutMillis = options.otlp.timeoutMillis === 0 ? MAX_TIMER_MILLIS : options.otlp.timeoutMillis;
     this.#exportDeadlineMillis = options.delivery.exportDeadlineMillis;
     this.#listener = options.listener;
     this.#spool = options.spool;

@@ -4,10 +4,12 @@ import type { LogRecordExporter, LogRecordProcessor, ReadableLogRecord } from '@
 import type { DeliveryOptions } from '../config/delivery-options.ts';
 import type { OtlpOptions } from '../config/logging-options.ts';
 import { LogweaveConfigError } from '../core/config-error.ts';
-import { DEFAULTS } from '../core/defaults.ts';
+import { readTlsFiles, type TlsMaterial } from '../config/read-tls-files.ts';
+import { DEFAULT_GRPC_URL, DEFAULTS } from '../core/defaults.ts';
 import { DiagnosticReporter } from '../core/diagnostic-reporter.ts';
 import { LoggingStats } from '../core/stats.ts';
 import { DeliveryReport } from './delivery-report.ts';
+import { createOtlpSender } from './create-otlp-sender.ts';
 import { DiskSpool, moveLeftoverSegments } from './disk-spool.ts';
 import { DurableJournal } from './durable-journal.ts';
 import { DurableOtlpExporter } from './durable-otlp-exporter.ts';
@@ -20,6 +22,10 @@ export interface DurableOtlpLogExporterOptions
   stats?: LoggingStats;
   /** Says on stderr (rate-limited) what failed and how to point logweave elsewhere. Default: one writing to stderr. */
   diagnostics?: DiagnosticReporter;
+  /** @internal Headers sent under a `headers` function (`createLogging()`'s env and file headers). */
+  staticHeaders?: Record<string, string>;
+  /** @internal TLS material already read (`createLogging()` reads the files with its env rules). */
+  tls?: TlsMaterial;
 }
 
 /**
@@ -45,13 +51,17 @@ export class DurableOtlpLogExporter implements LogRecordExporter {
   constructor(options: DurableOtlpLogExporterOptions = {}) {
     this.stats = options.stats ?? new LoggingStats();
     const diagnostics = options.diagnostics ?? new DiagnosticReporter();
+    const protocol = options.protocol ?? DEFAULTS.otlp.protocol;
+    const headerProvider = typeof options.headers === 'function' ? options.headers : undefined;
     const otlp = {
-      url: options.url ?? DEFAULTS.otlp.url,
-      protocol: options.protocol ?? DEFAULTS.otlp.protocol,
-      headers: options.headers ?? {},
+      url: options.url ?? (protocol === 'grpc' ? DEFAULT_GRPC_URL : DEFAULTS.otlp.url),
+      protocol,
+      headers: typeof options.headers === 'object' ? options.headers : (options.staticHeaders ?? {}),
       timeoutMillis: options.timeoutMillis ?? DEFAULTS.otlp.timeoutMillis,
       compression: options.compression ?? DEFAULTS.otlp.compression,
     };
+    const tls = options.tls ?? readTlsFiles(tlsFilesOf(options), []);
+    const sender = createOtlpSender({ ...otlp, headerProvider, tls });
     const { spoolDir } = options;
     const delivery = {
       spoolMaxBytes: options.spoolMaxBytes ?? DEFAULTS.delivery.spoolMaxBytes,
@@ -105,6 +115,7 @@ export class DurableOtlpLogExporter implements LogRecordExporter {
       otlp,
       delivery,
       listener: report,
+      sender,
       ...(this.#spool === undefined ? {} : { spool: this.#spool }),
       ...(this.#journal === undefined ? {} : { journal: this.#journal }),
     });
@@ -155,6 +166,20 @@ export class DurableOtlpLogExporter implements LogRecordExporter {
   keepAtExit(pending: ReadableLogRecord[]): void {
     this.#durable.keepAtExit(pending);
   }
+}
+
+function tlsFilesOf(options: OtlpOptions): Parameters<typeof readTlsFiles>[0] {
+  const files: Parameters<typeof readTlsFiles>[0] = {};
+  if (options.certificateFile !== undefined)
+    files.ca = { path: options.certificateFile, where: 'DurableOtlpLogExporter.certificateFile' };
+  if (options.clientKeyFile !== undefined)
+    files.key = { path: options.clientKeyFile, where: 'DurableOtlpLogExporter.clientKeyFile' };
+  if (options.clientCertificateFile !== undefined)
+    files.cert = {
+      path: options.clientCertificateFile,
+      where: 'DurableOtlpLogExporter.clientCertificateFile',
+    };
+  return files;
 }
 
 type SpoolEvents = ConstructorParameters<typeof DiskSpool>[0]['events'];

@@ -4,7 +4,7 @@ import type { ProcessContext } from '../context/process-context.ts';
 import { requestContextFrom } from '../context/request-context.ts';
 import { REQUEST_ID_ATTRIBUTE } from '../core/attribute-names.ts';
 import { LoggingStats } from '../core/stats.ts';
-import { ChainedProcessor } from './chained-processor.ts';
+import { ChainedProcessor, type EnabledOptions } from './chained-processor.ts';
 
 /** Options of `RequestContextProcessor`. */
 export interface RequestContextProcessorOptions {
@@ -15,6 +15,12 @@ export interface RequestContextProcessorOptions {
    * any request and span carry it. Default: none (`createLogging()` reads it from the environment).
    */
   processContext?: ProcessContext;
+  /**
+   * Records with a severity below this number are not passed on (`enabled()` says false for them):
+   * `level` for records that enter through a provider logweave did not build, such as a NodeSDK's
+   * (`createLogging()` passes its `level`). Records without a severity pass. Default: 0 (all).
+   */
+  minimumSeverity?: number;
 }
 
 /**
@@ -30,14 +36,25 @@ export interface RequestContextProcessorOptions {
 export class RequestContextProcessor extends ChainedProcessor {
   readonly stats: LoggingStats;
   readonly #processContext: ProcessContext | undefined;
+  readonly #minimumSeverity: number;
 
   constructor(next: LogRecordProcessor, options: RequestContextProcessorOptions = {}) {
     super(next);
     this.stats = options.stats ?? new LoggingStats();
     this.#processContext = options.processContext;
+    this.#minimumSeverity = options.minimumSeverity ?? 0;
+  }
+
+  override enabled(options: EnabledOptions): boolean {
+    const severity = options.severityNumber ?? 0;
+    if (severity > 0 && severity < this.#minimumSeverity) return false;
+    return super.enabled(options);
   }
 
   onEmit(logRecord: ReadWriteLogRecord, context?: Context): void {
+    // Below `level`: what the facade's gate makes a no-op is not counted as emitted here either.
+    const severity = logRecord.severityNumber ?? 0;
+    if (severity > 0 && severity < this.#minimumSeverity) return;
     this.stats.recordEmitted();
     const request = context === undefined ? undefined : requestContextFrom(context);
     if (request !== undefined) {

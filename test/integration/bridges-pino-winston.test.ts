@@ -33,15 +33,17 @@ const { logging, records } = memoryLogging('bridges', {
 });
 // Both globals: instrumentation-pino (since 0.70) and -bunyan log through the logs API inside
 // @opentelemetry/api, @opentelemetry/winston-transport through @opentelemetry/api-logs; neither
-// reads the provider handed to registerInstrumentations. With one global only, one of them
-// silently delivers nothing (pino's own output still shows trace_id).
-assert.ok(
-  logs.setGlobalLoggerProvider(logging.loggerProvider),
-  'the @opentelemetry/api logs global was free',
+// reads the provider handed to registerInstrumentations. createLogging() registers its provider
+// in both (with one global only, one of them would silently deliver nothing).
+assert.equal(
+  logs.getLoggerProvider(),
+  logging.loggerProvider,
+  'the @opentelemetry/api logs global is logweave',
 );
-assert.ok(
-  apiLogsPackage.setGlobalLoggerProvider(logging.loggerProvider),
-  'the @opentelemetry/api-logs global was free',
+assert.equal(
+  apiLogsPackage.getLoggerProvider(),
+  logging.loggerProvider,
+  'the @opentelemetry/api-logs global is logweave',
 );
 registerInstrumentations({
   instrumentations: [new PinoInstrumentation(), new WinstonInstrumentation(), new BunyanInstrumentation()],

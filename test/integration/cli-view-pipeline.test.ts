@@ -29,6 +29,9 @@ function pipeline(serviceName: string): Logging {
 before(async () => {
   const gateway = pipeline('gateway');
   const orders = pipeline('orders');
+  // The loop below emits 4,501 records without yielding to I/O: before the file-reading resource
+  // detectors (host.id, container id) finish, the batch queue cannot export and would overflow.
+  await Promise.all([gateway, orders].map((logging) => logging.resource.waitForAsyncAttributes?.()));
   const gatewayLog = gateway.getLogger('gateway.http');
   const ordersLog = orders.getLogger('orders.db');
   for (let index = 0; index < REQUESTS; index += 1) {

@@ -312,7 +312,11 @@ describe('durable OTLP delivery against a faulty receiver', () => {
     const receiver = await startOtlpReceiver((request) =>
       request.body.length > 1500 ? { status: 413 } : { status: 200 },
     );
-    const { logging } = pipeline(receiver, { batch: { maxExportBatchSize: 64, scheduledDelayMillis: 10 } });
+    // The receiver's limit is sized for records: the machine's detected resource must not count.
+    const { logging } = pipeline(receiver, {
+      batch: { maxExportBatchSize: 64, scheduledDelayMillis: 10 },
+      resourceDetectors: 'none',
+    });
     logMany(logging, 64);
     await logging.forceFlush();
     await logging.shutdown();

@@ -21,7 +21,10 @@ import { memoryPipeline } from '../helpers/memory-pipeline.ts';
 
 const theirs = memoryPipeline({ level: 'trace' });
 const ours = memoryPipeline({ level: 'trace' });
+// createLogging() made the last pipeline the global one: this comparison wants the other.
+logs.disable();
 logs.setGlobalLoggerProvider(theirs.logging.loggerProvider);
+apiLogsPackage.disable();
 apiLogsPackage.setGlobalLoggerProvider(theirs.logging.loggerProvider);
 registerInstrumentations({ instrumentations: [new PinoInstrumentation()] });
 const require = createRequire(import.meta.url);

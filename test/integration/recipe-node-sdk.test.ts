@@ -21,7 +21,8 @@ test('NodeSDK + HTTP instrumentation: records carry the server span; SDK logs go
     env: {},
   });
   const sdk = new NodeSDK({
-    serviceName: 'orders',
+    resource: logging.resource,
+    autoDetectResources: false,
     instrumentations: [new HttpInstrumentation()],
     spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
     // The SDK's global LoggerProvider (logs API, log instrumentations) feeds logweave's chain too.
@@ -63,6 +64,9 @@ test('NodeSDK + HTTP instrumentation: records carry the server span; SDK logs go
   assert.equal(placed?.spanId, serverSpans[0]?.spanContext().spanId, 'the record is on the server span');
   assert.equal(placed?.attributes['request.id'], 'sdk-1');
   assert.ok(records.some((record) => record.body === 'through the global provider'));
+  const resources = new Set(records.map((record) => JSON.stringify(record.resource)));
+  assert.equal(resources.size, 1, 'one resource for every record of the process');
+  assert.equal(records[0]?.resource['service.name'], 'orders');
 
   server.close();
   await sdk.shutdown();

@@ -25,11 +25,12 @@ class SlowTransport extends TransportStream {
 
 describe('logweave/winston: mapping a winston record', () => {
   const theirs = memoryPipeline({ level: 'trace' });
+  apiLogsPackage.disable();
   apiLogsPackage.setGlobalLoggerProvider(theirs.logging.loggerProvider);
   after(() => theirs.shutdown());
 
   test('the same calls make the same records as @opentelemetry/winston-transport', async () => {
-    const ours = memoryPipeline({ level: 'trace' });
+    const ours = memoryPipeline({ level: 'trace', registerGlobal: false });
     const logger = winston.createLogger({
       level: 'silly',
       defaultMeta: { service: 'orders' },

@@ -102,19 +102,40 @@ describe('options, env vars and defaults', () => {
     assert.equal(fromCode.batch.maxQueueSize, 7);
   });
 
-  test('invalid env vars name the variable and what was expected', () => {
-    const error = configError({ env: { OTEL_BLRP_MAX_QUEUE_SIZE: 'lots' } });
-    assert.equal(error.path, 'env:OTEL_BLRP_MAX_QUEUE_SIZE');
+  test('invalid LOGWEAVE_* env vars throw, naming the variable and what was expected', () => {
+    const error = configError({ env: { LOGWEAVE_SPOOL_MAX_BYTES: 'lots' } });
+    assert.equal(error.path, 'env:LOGWEAVE_SPOOL_MAX_BYTES');
     assert.match(error.message, /expected an integer/);
-    assert.equal(configError({ env: { OTEL_LOGS_EXPORTER: 'zipkin' } }).path, 'env:OTEL_LOGS_EXPORTER');
-    assert.equal(
-      configError({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' } }).path,
-      'env:OTEL_EXPORTER_OTLP_PROTOCOL',
-    );
-    assert.equal(
-      configError({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' } }).path,
-      'env:OTEL_EXPORTER_OTLP_ENDPOINT',
-    );
+    assert.equal(configError({ env: { LOGWEAVE_LEVEL: 'loud' } }).path, 'env:LOGWEAVE_LEVEL');
+  });
+
+  test('invalid OTEL_* env vars are ignored with one diagnostic each, as the OTel SDK spec says', async () => {
+    const lines: string[] = [];
+    const logging = createLogging({
+      handleSignals: false,
+      exporter: 'none',
+      diagnosticWriter: (line) => lines.push(line),
+      env: {
+        OTEL_BLRP_MAX_QUEUE_SIZE: 'lots',
+        OTEL_LOGS_EXPORTER: 'zipkin',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
+      },
+    });
+    await logging.shutdown();
+    const options = logging.resolvedOptions;
+    assert.equal(options.batch.maxQueueSize, DEFAULTS.batch.maxQueueSize);
+    assert.equal(options.otlp.protocol, DEFAULTS.otlp.protocol);
+    assert.equal(options.otlp.url, DEFAULTS.otlp.url);
+    for (const name of [
+      'OTEL_BLRP_MAX_QUEUE_SIZE',
+      'OTEL_LOGS_EXPORTER',
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+    ]) {
+      assert.equal(lines.filter((line) => line.includes(`env:${name}`)).length, 1, `one line for ${name}`);
+    }
+    assert.equal(resolveOptions({ env: { OTEL_LOGS_EXPORTER: 'zipkin,console' } }).exporter, 'console');
   });
 
   test('invalid options name the field path, the expectation and what was found', () => {

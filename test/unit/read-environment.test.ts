@@ -21,6 +21,8 @@ describe('readEnvironment', () => {
       configPath: undefined,
       configWatch: undefined,
       inherited: undefined,
+      sdkDisabled: false,
+      warnings: [],
     });
   });
 
@@ -100,12 +102,11 @@ describe('readEnvironment', () => {
     );
   });
 
-  test("values outside the schema's bounds are errors at env:NAME, never a silent default", () => {
+  test("logweave's own variables outside the schema's bounds are errors at env:NAME, never a silent default", () => {
     const cases: Array<[Record<string, string>, string, RegExp]> = [
-      [{ OTEL_BLRP_MAX_QUEUE_SIZE: '0' }, 'env:OTEL_BLRP_MAX_QUEUE_SIZE', /at least 1/],
       [{ LOGWEAVE_LEVEL: 'verbose' }, 'env:LOGWEAVE_LEVEL', /one of "trace"/],
-      [{ OTEL_LOGS_EXPORTER: 'kafka' }, 'env:OTEL_LOGS_EXPORTER', /one of/],
-      [{ OTEL_EXPORTER_OTLP_TIMEOUT: '1.5' }, 'env:OTEL_EXPORTER_OTLP_TIMEOUT', /decimal digits/],
+      [{ LOGWEAVE_SPOOL_MAX_BYTES: '12' }, 'env:LOGWEAVE_SPOOL_MAX_BYTES', /at least 65536/],
+      [{ LOGWEAVE_SHUTDOWN_TIMEOUT: '1.5' }, 'env:LOGWEAVE_SHUTDOWN_TIMEOUT', /decimal digits/],
     ];
     for (const [env, path, expected] of cases) {
       const error = rejected(env);
@@ -114,13 +115,29 @@ describe('readEnvironment', () => {
     }
   });
 
+  test('an OTel variable logweave cannot use is ignored with a warning naming it, as the OTel SDK does', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ OTEL_BLRP_MAX_QUEUE_SIZE: '0' }, /env:OTEL_BLRP_MAX_QUEUE_SIZE/],
+      [{ OTEL_LOGS_EXPORTER: 'kafka' }, /env:OTEL_LOGS_EXPORTER/],
+      [{ OTEL_EXPORTER_OTLP_TIMEOUT: '1.5' }, /env:OTEL_EXPORTER_OTLP_TIMEOUT/],
+    ];
+    for (const [env, named] of cases) {
+      const { options, warnings } = readEnvironment(env);
+      assert.equal(warnings.length, 1, JSON.stringify(env));
+      assert.match(warnings[0] ?? '', named);
+      assert.match(warnings[0] ?? '', /ignored/);
+      assert.equal(JSON.stringify(options).includes('kafka'), false);
+    }
+  });
+
   test('a rejected secret is never shown: the redaction hash key, the OTLP headers', () => {
     const shortKey = rejected({ LOGWEAVE_REDACTION_HASH_KEY: 'tooshort' });
     assert.equal(shortKey.path, 'env:LOGWEAVE_REDACTION_HASH_KEY');
     assert.equal(shortKey.received, '"(hidden)"');
     assert.doesNotMatch(shortKey.message, /tooshort/);
-    const headers = rejected({ OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,%zz' });
-    assert.doesNotMatch(headers.message, /Bearer|abc/);
+    const { warnings } = readEnvironment({ OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc,%zz' });
+    assert.equal(warnings.length, 1);
+    assert.doesNotMatch(warnings[0] ?? '', /Bearer|abc/);
   });
 
   test('every variable of the table is read: each one set alone changes the result', () => {
@@ -136,6 +153,7 @@ describe('readEnvironment', () => {
     };
     const valid: Record<string, string> = {
       OTEL_LOGS_EXPORTER: 'console',
+      OTEL_NODE_RESOURCE_DETECTORS: 'host,process',
       LOGWEAVE_REDACTION_MODE: 'hash',
       OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json',
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
