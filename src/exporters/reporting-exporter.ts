@@ -17,11 +17,15 @@ export class ReportingExporter implements LogRecordExporter {
   readonly #inner: LogRecordExporter;
   readonly #innerReports: boolean;
   readonly report: DeliveryReport;
-  /** Batches handed to the inner exporter and not called back yet. */
-  readonly #inFlight = new Set<ReadableLogRecord[]>();
+  /** Batches handed to the inner exporter and not called back yet, with the SDK's callback. */
+  readonly #inFlight = new Map<ReadableLogRecord[], (result: ExportResult) => void>();
   /** Records counted by `abandon()`: their late outcome is not counted again. */
   readonly #abandoned = new WeakSet<ReadableLogRecord>();
   #anyAbandoned = false;
+  /** Set by `abandon()`: later batches are counted and failed without reaching the inner exporter. */
+  #closed = false;
+  /** In-flight batches abandon() answered for: the inner exporter's late answer is not passed on. */
+  readonly #answered = new WeakSet<ReadableLogRecord[]>();
 
   constructor(options: {
     inner: LogRecordExporter;
@@ -38,11 +42,22 @@ export class ReportingExporter implements LogRecordExporter {
   }
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    if (this.#closed) {
+      // After abandon() the batch processor may still hand over what was queued: it was counted
+      // already, and an inner exporter that hangs must not keep the process alive for it.
+      const count = this.#countable(logs);
+      if (count > 0)
+        this.report.dropped('shutdown_timeout', count, 'the process ended before they were exported');
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('logweave is shut down') });
+      return;
+    }
     let called = false;
     const done = (result: ExportResult): void => {
       if (called) return;
       called = true;
       this.#inFlight.delete(logs);
+      // abandon() already answered the batch processor for this batch.
+      if (this.#answered.has(logs)) return;
       if (!this.#innerReports) {
         const count = this.#countable(logs);
         if (result.code === ExportResultCode.SUCCESS) this.report.delivered(count);
@@ -51,7 +66,7 @@ export class ReportingExporter implements LogRecordExporter {
       }
       resultCallback(result);
     };
-    if (!this.#innerReports) this.#inFlight.add(logs);
+    if (!this.#innerReports) this.#inFlight.set(logs, resultCallback);
     try {
       this.#inner.export(logs, done);
     } catch (error) {
@@ -73,14 +88,21 @@ export class ReportingExporter implements LogRecordExporter {
    * counted again. For inner exporters that do not report their own outcomes.
    */
   abandon(pending: readonly ReadableLogRecord[]): void {
-    const batches = [...this.#inFlight, pending];
+    this.#closed = true;
+    const inFlight = [...this.#inFlight];
     this.#inFlight.clear();
-    for (const logs of batches) {
+    for (const logs of [...inFlight.map(([batch]) => batch), pending]) {
       const count = this.#countable(logs);
       for (const record of logs) this.#abandoned.add(record);
       this.#anyAbandoned = true;
       if (count > 0)
         this.report.dropped('shutdown_timeout', count, 'the process ended before they were exported');
+    }
+    // Answer the batch processor for the inner exporter: it stops waiting (and its export
+    // timer no longer holds the event loop open) while the inner export may still be running.
+    for (const [batch, resultCallback] of inFlight) {
+      this.#answered.add(batch);
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('abandoned at shutdown') });
     }
   }
 

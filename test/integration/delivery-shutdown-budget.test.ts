@@ -194,4 +194,25 @@ describe('records nobody can deliver any more are counted', () => {
     assert.equal(stats.dropped.shutdown_timeout, 200, JSON.stringify(stats));
     assert.equal(stats.exported + totalDropped(stats), stats.emitted);
   });
+
+  test('after shutdown() gave up on an exporter that never calls back, the process exits by itself and the exporter gets nothing more', async () => {
+    // Before: the batch processor went on handing the three queued batches to the stuck
+    // exporter, waiting its 30 s export timeout for each: the process lived 120 s past shutdown().
+    const fixture = fileURLToPath(new URL('../fixtures/stuck-exporter-exit.ts', import.meta.url));
+    const exiting = startLoggingChild(fixture, {});
+    const exit = await Promise.race([
+      exiting.exit,
+      new Promise<'alive'>((resolve) => setTimeout(resolve, 20_000, 'alive').unref()),
+    ]);
+    if (exit === 'alive') exiting.process.kill('SIGKILL');
+    assert.notEqual(exit, 'alive', 'the process is still alive 20 s after shutdown() resolved');
+    assert.deepEqual(exit, { code: 0, signal: null }, exiting.stderr());
+    const { stats, atShutdown, atExit } = JSON.parse(exiting.stdout.at(-1) ?? '{}') as {
+      stats: StatsSnapshot;
+      atShutdown: number;
+      atExit: number;
+    };
+    assert.equal(atExit, atShutdown, 'no batch is handed to the exporter after shutdown() resolved');
+    assert.equal(stats.dropped.shutdown_timeout, 200, JSON.stringify(stats));
+  });
 });
