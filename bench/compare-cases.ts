@@ -15,7 +15,6 @@ import {
   TRACE_ID_KEPT,
   TRACE_ID_SAMPLED_OUT,
 } from './peers/sample-record.ts';
-import { runWithRequestContext } from '../src/index.ts';
 
 export function casesFor(label: string, logweave: typeof Logweave): BenchCase[] {
   const exporter = new SerializingExporter();
@@ -28,6 +27,8 @@ export function casesFor(label: string, logweave: typeof Logweave): BenchCase[] 
     sampling: { default: { trace: 0, debug: 0, info: 0.1, warn: 0 } },
   });
   const log = logging.getLogger('bench.compare');
+  // Each tree's own request context: another tree's AsyncLocalStorage is invisible to it.
+  const { runWithRequestContext } = logweave;
   const kept = { headers: requestHeaders(TRACE_ID_KEPT) };
   const sampledOut = { headers: requestHeaders(TRACE_ID_SAMPLED_OUT) };
   return [

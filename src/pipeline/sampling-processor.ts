@@ -114,6 +114,10 @@ export class SamplingProcessor extends ChainedProcessor {
   #buffer: ErrorBuffer | undefined;
   #burst: BurstLimiter | undefined;
   #shutDown = false;
+  /** The Context the gate last looked into, and what it found there (see `#gateAllows`). */
+  #gateContext: Context | undefined;
+  #gateRequest: RequestContext | undefined;
+  #gateSpanContext: SpanContext | undefined;
 
   constructor(next: LogRecordProcessor, options: SamplingProcessorOptions = {}) {
     super(next);
@@ -286,8 +290,21 @@ export class SamplingProcessor extends ChainedProcessor {
     const index = severityIndex(severityNumber);
     // The second gate of one record (the SDK's, after the facade's) finds its decision here.
     if (this.#gateDecided(scopeName, index, eventName, context)) return true;
-    const request = requestContextFrom(context);
-    const spanContext = this.#spanContextOf(context, request);
+    // Every record of a request is gated in the same Context object: what it holds is looked up
+    // once (validating a span context reads 48 hex digits, most of a sampled-out record's cost).
+    let request: RequestContext | undefined;
+    let spanContext: SpanContext | undefined;
+    if (context === this.#gateContext) {
+      request = this.#gateRequest;
+      spanContext = this.#gateSpanContext;
+    } else {
+      request = requestContextFrom(context);
+      spanContext = this.#spanContextOf(context, request);
+      this.#gateContext = context;
+      this.#gateRequest = request;
+      this.#gateSpanContext = spanContext;
+    }
+    const holdable = this.#buffer !== undefined && request !== undefined;
     // Outside any request and trace, a record's attributes may still name its request (the OTel
     // Logs API, bridges): a rule that needs randomness can only decide in onEmit then, unless the
     // record's emitter knows it carries no request id (the facade).
@@ -300,8 +317,9 @@ export class SamplingProcessor extends ChainedProcessor {
         rules,
         severityIndex: index,
         eventName,
-        holdable: this.#buffer !== undefined && request !== undefined,
-        failure: request === undefined ? undefined : this.#failureOf(request),
+        holdable,
+        // Read by the policy only for a record it could hold.
+        failure: holdable ? this.#failureOf(request as RequestContext) : undefined,
         forced: request?.forced === true,
         traceSampled: spanContext === undefined ? undefined : (spanContext.traceFlags & 1) === 1,
       },
@@ -361,14 +379,16 @@ export class SamplingProcessor extends ChainedProcessor {
     }
     gate.decision = undefined;
     gate.source = undefined;
+    const holdable = this.#buffer !== undefined && request !== undefined;
     return decideSampling(
       policy,
       {
         rules: policy.rulesForScope(record.instrumentationScope),
         severityIndex: index,
         eventName: record.eventName,
-        holdable: this.#buffer !== undefined && request !== undefined,
-        failure: request === undefined ? undefined : this.#failureOf(request),
+        holdable,
+        // Read by the policy only for a record it could hold.
+        failure: holdable ? this.#failureOf(request as RequestContext) : undefined,
         forced: request?.forced === true,
         traceSampled:
           record.spanContext === undefined ? undefined : (record.spanContext.traceFlags & 1) === 1,
