@@ -87,5 +87,6 @@ export type { SignalOptions } from './config/logging-options.ts';
 export type { ForeignRecord } from './logger/logger.ts';
 // Referenced by public signatures (checked by scripts/check-public-types.ts).
 export type { ResolvedOptions } from './config/resolve-options.ts';
+export type { TlsMaterial } from './config/read-tls-files.ts';
 export type { InheritedContext } from './config/read-environment.ts';
 export type { ChainedProcessor, EnabledOptions } from './pipeline/chained-processor.ts';
