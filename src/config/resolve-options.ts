@@ -17,6 +17,7 @@ import type {
   RequestIdOptions,
   ResourceDetectorName,
 } from './logging-options.ts';
+import { RESOURCE_DETECTOR_NAMES } from './logging-options.ts';
 import { readTlsFiles, type TlsFileSource, type TlsMaterial } from './read-tls-files.ts';
 import { optionsSchema, type SerializableOptions } from './options-schema.ts';
 import { readEnvironment, type InheritedContext } from './read-environment.ts';
@@ -198,14 +199,10 @@ function resolveServiceName(
   );
 }
 
-const ALL_DETECTORS: readonly ResourceDetectorName[] = [
-  'env',
-  'host',
-  'os',
-  'process',
-  'serviceinstance',
-  'container',
-];
+/** Every detector `all` stands for: the names of `RESOURCE_DETECTOR_NAMES` but the two keywords. */
+const ALL_DETECTORS: readonly ResourceDetectorName[] = RESOURCE_DETECTOR_NAMES.filter(
+  (name) => name !== 'all' && name !== 'none',
+);
 
 /** `all` → every detector; `none` → none (wins, as in the SDK); repeats removed. */
 function expandDetectors(
